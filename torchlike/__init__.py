@@ -1,0 +1,121 @@
+"""torchlike: the PyTorch API on JAX. `import torchlike as torch`, or run a script with `python -m torchlike`."""
+from __future__ import annotations
+
+import jax as _jax
+
+_jax.config.update("jax_enable_x64", True)   # int64/float64 are real; every array we make has an explicit dtype
+
+from . import _dtype  # noqa: E402
+from ._dtype import (bfloat16, complex64, complex128, dtype, float16, float32, float64, get_default_dtype,  # noqa
+                     int8, int16, int32, int64, promote_types, set_default_dtype, uint8)
+from ._dtype import bool_ as bool  # noqa: E402,A001
+from ._device import device  # noqa: E402
+from ._size import Size  # noqa: E402
+from ._tensor import Tensor  # noqa: E402
+from . import _ops  # noqa: E402
+from ._ops import creation as _creation, indexing as _indexing, joining as _joining  # noqa: E402
+from . import _tensor_methods  # noqa: E402,F401
+from . import autograd, cuda, random  # noqa: E402
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
+from .random import (Generator, bernoulli, get_rng_state, initial_seed, manual_seed, multinomial, normal,  # noqa
+                     rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state)
+from ._runner import install_as_torch  # noqa: E402
+
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+cfloat = complex64
+cdouble = complex128
+
+globals().update(_CPU_TYPES)
+globals().update({k: v for k, v in _ops.FUNCTIONS.items() if k not in globals()})
+
+from ._ops.creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like,  # noqa
+                            linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros, zeros_like)
+from ._ops.creation import range_ as range  # noqa: E402,A001
+from ._ops.indexing import argwhere, masked_select, nonzero  # noqa: E402
+from ._ops.joining import meshgrid  # noqa: E402
+
+__version__ = "2.13.0+torchlike"
+default_generator = random._default
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def is_complex(input):
+    return input.is_complex()
+
+
+def is_nonzero(input):
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with " + ("no values" if input.numel() == 0 else
+                                                              "more than one value") + " is ambiguous")
+    return builtins_bool(input.item())
+
+
+import builtins as _builtins  # noqa: E402
+builtins_bool = _builtins.bool
+
+
+def numel(input):
+    return input.numel()
+
+
+def result_type(tensor1, tensor2):
+    return _dtype.result_type(tensor1, tensor2)
+
+
+def can_cast(from_, to):
+    from ._ops.dispatch import can_cast as _cc
+    return _cc(from_, to)
+
+
+def clone(input, *, memory_format=None):
+    return input.clone()
+
+
+def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
+    r = input.max(dim, keepdim) if dim is not None else input.max()
+    return r if out is None else _ops.dispatch.write_out(out, r)
+
+
+def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
+    r = input.min(dim, keepdim) if dim is not None else input.min()
+    return r if out is None else _ops.dispatch.write_out(out, r)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    return input.repeat_interleave(repeats, dim)
+
+
+def broadcast_tensors(*tensors):
+    shape = _jax.numpy.broadcast_shapes(*[t._size for t in tensors])
+    return tuple(t.expand(shape) for t in tensors)
+
+
+def broadcast_shapes(*shapes):
+    return Size(_jax.numpy.broadcast_shapes(*[tuple(s) if not isinstance(s, _builtins.int) else (s,) for s in shapes]))
+
+
+def detach(input):
+    return input.detach()
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    from . import _tensor_str
+    _tensor_str.set_printoptions(precision, threshold, edgeitems, linewidth, profile, sci_mode)
+
+
+def get_printoptions():
+    from . import _tensor_str
+    return _tensor_str.get_printoptions()

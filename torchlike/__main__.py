@@ -1,0 +1,29 @@
+"""python -m torchlike script.py [args]: run an unmodified PyTorch script on torchlike."""
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: python -m torchlike script.py [args ...]\n       python -m torchlike -m module [args ...]",
+              file=sys.stderr)
+        return 2
+    from torchlike import install_as_torch
+    install_as_torch()
+    if argv[0] == "-m":
+        sys.argv = argv[1:]
+        runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        return 0
+    path = argv[0]
+    sys.argv = list(argv)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    runpy.run_path(path, run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""torch dtypes, the default dtype and PyTorch's type-promotion rules (not NumPy's/JAX's)."""
+from __future__ import annotations
+
+import numpy as np
+
+try:  # bfloat16 for NumPy comes with JAX
+    import ml_dtypes
+    _BF16 = np.dtype(ml_dtypes.bfloat16)
+except ImportError:  # pragma: no cover
+    _BF16 = None
+
+__all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types", "result_type"]
+
+
+class dtype:
+    """A torch dtype: `torchlike.float32` prints as `torch.float32`."""
+
+    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed",
+                 "_category", "_rank", "_legacy")
+
+    def __init__(self, name, np_dtype, category, rank, legacy):
+        self.name = name
+        self.np = np.dtype(np_dtype) if np_dtype is not None else None
+        self.itemsize = self.np.itemsize if self.np is not None else 0
+        self.is_floating_point = category == 2
+        self.is_complex = category == 3
+        self.is_signed = name not in ("uint8", "bool")
+        self._category = category  # 0 bool, 1 integer, 2 floating, 3 complex
+        self._rank = rank
+        self._legacy = legacy      # e.g. 'FloatTensor'
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    def to_real(self):
+        return {"complex64": float32, "complex128": float64}.get(self.name, self)
+
+    def to_complex(self):
+        return {"float64": complex128, "complex128": complex128}.get(self.name, complex64)
+
+    @property
+    def is_integral(self):
+        return self._category <= 1
+
+
+def _by_name(name):
+    return _NAMES[name]
+
+
+bool_ = dtype("bool", np.bool_, 0, 0, "BoolTensor")
+uint8 = dtype("uint8", np.uint8, 1, 1, "ByteTensor")
+int8 = dtype("int8", np.int8, 1, 1, "CharTensor")
+int16 = dtype("int16", np.int16, 1, 2, "ShortTensor")
+int32 = dtype("int32", np.int32, 1, 3, "IntTensor")
+int64 = dtype("int64", np.int64, 1, 4, "LongTensor")
+float16 = dtype("float16", np.float16, 2, 1, "HalfTensor")
+bfloat16 = dtype("bfloat16", _BF16, 2, 1, "BFloat16Tensor")
+float32 = dtype("float32", np.float32, 2, 2, "FloatTensor")
+float64 = dtype("float64", np.float64, 2, 3, "DoubleTensor")
+complex64 = dtype("complex64", np.complex64, 3, 2, "ComplexFloatTensor")
+complex128 = dtype("complex128", np.complex128, 3, 3, "ComplexDoubleTensor")
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
+_NAMES = {d.name: d for d in ALL}
+_NAMES["bool"] = bool_
+_BY_NP = {d.np: d for d in ALL if d.np is not None}
+_BY_NP[np.dtype(np.uint16)] = int32    # no unsigned types beyond uint8 here: widen
+_BY_NP[np.dtype(np.uint32)] = int64
+_BY_NP[np.dtype(np.uint64)] = int64
+BY_LEGACY = {d._legacy: d for d in ALL}
+
+# public aliases, as torch names them
+ALIASES = {
+    "float": float32, "double": float64, "half": float16, "long": int64, "int": int32, "short": int16,
+    "cfloat": complex64, "cdouble": complex128, "bool": bool_,
+}
+
+_default = float32
+
+
+def get_default_dtype():
+    return _default
+
+
+def set_default_dtype(d):
+    global _default
+    if not isinstance(d, dtype) or d not in (float16, bfloat16, float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default = d
+
+
+def default_complex():
+    return complex128 if _default is float64 else complex64
+
+
+def from_numpy_dtype(npd):
+    npd = np.dtype(npd)
+    try:
+        return _BY_NP[npd]
+    except KeyError:
+        raise TypeError(f"can't convert np.ndarray of type numpy.{npd.name}. The only supported types are: "
+                        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
+
+
+def to_dtype(d):
+    """Accept a torch dtype, a NumPy dtype, a Python type, or a string name."""
+    if isinstance(d, dtype):
+        return d
+    if d is None:
+        return None
+    if d is float:
+        return float64
+    if d is int:
+        return int64
+    if d is bool:
+        return bool_
+    if d is complex:
+        return complex128
+    if isinstance(d, str):
+        name = d[6:] if d.startswith("torch.") else d
+        if name in _NAMES:
+            return _NAMES[name]
+        if name in ALIASES:
+            return ALIASES[name]
+    return from_numpy_dtype(d)
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """torch.promote_types."""
+    if a is b:
+        return a
+    ca, cb = a._category, b._category
+    if ca != cb:
+        hi, lo = (a, b) if ca > cb else (b, a)
+        if hi._category == 3 and lo._category == 2:       # complex with a wider float
+            return complex128 if lo is float64 or hi is complex128 else complex64
+        return hi
+    if ca == 2:
+        if {a, b} == {float16, bfloat16}:
+            return float32
+        return a if a._rank > b._rank else b
+    if ca == 3:
+        return complex128
+    # integers: uint8 with a signed type needs the next wider signed type
+    if a is uint8 or b is uint8:
+        other = b if a is uint8 else a
+        return int16 if other is int8 else other
+    return a if a._rank > b._rank else b
+
+
+def scalar_dtype(v):
+    """The dtype torch gives a Python number when it takes part in an op ("wrapped number")."""
+    if isinstance(v, bool):
+        return bool_
+    if isinstance(v, int):
+        return int64
+    if isinstance(v, float):
+        return _default
+    if isinstance(v, complex):
+        return default_complex()
+    return from_numpy_dtype(np.asarray(v).dtype)
+
+
+def _combine(higher, lower):
+    """c10's combine_categories for result_type."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher._category == 3:
+        return higher
+    if lower._category == 3:
+        return higher.to_complex() if higher._category == 2 else lower
+    if higher._category == 2:
+        return higher
+    if higher is bool_ or lower._category == 2:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands) -> dtype:
+    """torch.result_type over tensors (dimensioned / zero-dim) and Python scalars.
+
+    `operands` items are either Tensor-like objects with `.dtype` and `.dim()` or Python numbers.
+    """
+    dim_r = zero_r = wrapped_r = None
+    for o in operands:
+        if o is None:
+            continue
+        d = getattr(o, "dtype", None)
+        if isinstance(d, dtype):
+            if o.dim() > 0:
+                dim_r = d if dim_r is None else promote_types(dim_r, d)
+            else:
+                zero_r = d if zero_r is None else promote_types(zero_r, d)
+        else:
+            sd = scalar_dtype(o)
+            # wrapped numbers only contribute their category: float -> default dtype etc.
+            wrapped_r = sd if wrapped_r is None else promote_types(wrapped_r, sd)
+    return _combine(dim_r, _combine(zero_r, wrapped_r))

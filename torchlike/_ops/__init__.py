@@ -1,0 +1,68 @@
+"""The op table and the generated torch.* functions and Tensor methods."""
+from __future__ import annotations
+
+from .._tensor import Tensor
+from . import creation, dispatch, views
+from ._registry import OPS
+from . import pointwise, reduction, linalg, indexing, joining  # noqa: F401  (fill the table)
+
+__all__ = ["OPS", "FUNCTIONS", "install"]
+
+FUNCTIONS: dict = {}
+
+
+def _make_function(op):
+    if op.out:
+        def fn(*args, out=None, **kwargs):
+            r = dispatch.call(op, args, kwargs)
+            return r if out is None else dispatch.write_out(out, r)
+    else:
+        def fn(*args, **kwargs):
+            return dispatch.call(op, args, kwargs)
+    fn.__name__ = fn.__qualname__ = op.name
+    fn.__doc__ = op.__doc__
+    return fn
+
+
+def _make_method(op):
+    def method(self, *args, **kwargs):
+        return dispatch.call(op, (self,) + args, kwargs)
+    method.__name__ = method.__qualname__ = op.name
+    return method
+
+
+def _make_inplace(op):
+    def method(self, *args, **kwargs):
+        return dispatch.inplace(op, self, args, kwargs)
+    method.__name__ = method.__qualname__ = op.name + "_"
+    return method
+
+
+def install():
+    for op in OPS.values():
+        if op.function:
+            f = _make_function(op)
+            for n in (op.name,) + op.aliases:
+                FUNCTIONS.setdefault(n, f)
+        if op.method:
+            m = _make_method(op)
+            for n in (op.name,) + op.method_aliases:
+                if n not in Tensor.__dict__:
+                    setattr(Tensor, n, m)
+        if op.inplace:
+            m = _make_inplace(op)
+            for n in (op.name,) + op.method_aliases:
+                if n + "_" not in Tensor.__dict__:
+                    setattr(Tensor, n + "_", m)
+    for name, (fn, method, function) in views.VIEWS.items():
+        if method and name not in Tensor.__dict__:
+            setattr(Tensor, name, fn)
+        if function:
+            FUNCTIONS.setdefault(name, fn)
+    for name, fn in views.PROPERTIES.items():
+        setattr(Tensor, name, property(fn))
+    for name in ("new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"):
+        setattr(Tensor, name, getattr(creation, name))
+
+
+install()

@@ -1,0 +1,197 @@
+"""The op table: each torch op is one pure JAX function plus metadata; dispatch runs it as a cached jitted kernel.
+
+An entry's function takes torch's parameters by torch's names. Parameters listed in `tensors` receive
+jax arrays (or Python numbers, passed as traced scalars); every other parameter is static (part of the
+kernel's cache key). The dtype rule computes the dtype the inputs are cast to and the result's dtype
+with PyTorch's promotion, so the kernel itself never relies on JAX's promotion.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype as D
+
+OPS: dict[str, "Op"] = {}
+_REQUIRED = inspect.Parameter.empty
+
+
+def camel(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in name.strip("_").split("_"))
+
+
+def freeze(v):
+    """Make a static argument hashable (lists -> tuples, dtypes/devices stay)."""
+    if isinstance(v, list):
+        return tuple(freeze(x) for x in v)
+    if isinstance(v, tuple):
+        return tuple(freeze(x) for x in v)
+    if isinstance(v, np.ndarray):
+        return ("__nd__", v.shape, str(v.dtype), v.tobytes())
+    return v
+
+
+class Op:
+    """One entry of the op table."""
+
+    def __init__(self, name, fn, *, tensors=("input",), cast=None, dtype="promote", grad=None,
+                 method=True, function=True, inplace=False, out=False, differentiable=True,
+                 returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None):
+        self.name = name
+        self.fn = fn
+        sig = inspect.signature(fn)
+        self.names = tuple(sig.parameters)
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.defaults = tuple(p.default for p in sig.parameters.values())
+        self.npos = sum(p.kind == p.POSITIONAL_OR_KEYWORD for p in sig.parameters.values())
+        self.tensor_params = tuple(t.rstrip("*") for t in tensors)
+        self.list_params = frozenset(t.rstrip("*") for t in tensors if t.endswith("*"))
+        self.tensor_idx = tuple(self.index[t] for t in self.tensor_params)
+        self.static_idx = tuple(i for i in range(len(self.names)) if i not in self.tensor_idx)
+        self.cast = self.tensor_params if cast is None else tuple(cast)
+        self.cast_mask = tuple(t in self.cast for t in self.tensor_params)
+        self.nondiff = frozenset(nondiff)
+        self.dtype_rule = dtype if callable(dtype) else DTYPE_RULES[dtype]
+        self.grad_name = grad or (camel(name) + "Backward0")
+        self.method, self.function, self.inplace, self.out = method, function, inplace, out
+        self.differentiable = differentiable
+        self.returns = returns
+        self.aliases, self.method_aliases = tuple(aliases), tuple(method_aliases)
+        self.check = check            # optional eager validation: check(bound_values) raises torch's errors
+        self.kernels = {}
+        self.__doc__ = doc
+
+    def bind(self, args, kwargs):
+        n = len(args)
+        if n > self.npos:
+            raise TypeError(f"{self.name}() takes {self.npos} positional arguments but {n} were given")
+        vals = list(args)
+        vals.extend(self.defaults[n:])
+        for k, v in kwargs.items():
+            i = self.index.get(k)
+            if i is None or i < n:
+                raise TypeError(f"{self.name}() got an unexpected keyword argument '{k}'" if i is None
+                                else f"{self.name}() got multiple values for argument '{k}'")
+            vals[i] = v
+        for i, v in enumerate(vals):
+            if v is _REQUIRED:
+                raise TypeError(f"{self.name}() missing required argument '{self.names[i]}'")
+        return vals
+
+    def kernel(self, statics, cast_dtype, out_dtypes, grad_mask):
+        key = (statics, cast_dtype, out_dtypes, grad_mask)
+        k = self.kernels.get(key)
+        if k is None:
+            k = self.kernels[key] = _build_kernel(self, statics, cast_dtype, out_dtypes, grad_mask)
+        return k
+
+
+def _build_kernel(op, statics, cast_dtype, out_dtypes, grad_mask):
+    fn, names, tidx, sidx, cmask, npos = op.fn, op.names, op.tensor_idx, op.static_idx, op.cast_mask, op.npos
+    npc = cast_dtype.np if cast_dtype is not None else None
+
+    def cast(a, c):
+        if a is None or not c or npc is None:
+            return a
+        if isinstance(a, (tuple, list)):
+            return tuple(x if x is None else jnp.asarray(x, npc) for x in a)
+        return jnp.asarray(a, npc)
+
+    def pure(*dyn):
+        vals = [None] * len(names)
+        for i, v in zip(sidx, statics):
+            vals[i] = v
+        for i, a, c in zip(tidx, dyn, cmask):
+            vals[i] = cast(a, c)
+        out = fn(*vals[:npos], **dict(zip(names[npos:], vals[npos:])))
+        if out_dtypes is None:
+            return out
+        if isinstance(out, tuple):
+            return tuple(o if d is None else o.astype(d.np) for o, d in zip(out, out_dtypes))
+        return out.astype(out_dtypes[0].np)
+
+    if grad_mask is None:
+        return jax.jit(pure)
+
+    # forward that also returns the VJP (a pytree of residuals), differentiating the masked slots only
+    def fwd(diff, rest):
+        def f(*d):
+            it, jt = iter(d), iter(rest)
+            return pure(*[next(it) if m else next(jt) for m in grad_mask])
+        return jax.vjp(f, *diff)
+    return jax.jit(fwd)
+
+
+# --- dtype rules: (op, bound values, tensor dtypes of the tensor params) -> (cast dtype, (out dtypes...)) ---
+
+def _operands(op, vals):
+    return [vals[i] for i in op.tensor_idx if op.cast_mask[op.tensor_idx.index(i)]]
+
+
+def rule_promote(op, vals):
+    r = D.result_type(*_operands(op, vals))
+    return r, (r,)
+
+
+def rule_promote_float(op, vals):
+    r = D.result_type(*_operands(op, vals))
+    if r._category <= 1:
+        r = D.get_default_dtype()
+    return r, (r,)
+
+
+def rule_compare(op, vals):
+    r = D.result_type(*_operands(op, vals))
+    return r, (D.bool_,)
+
+
+def rule_same(op, vals):
+    d = vals[op.tensor_idx[0]].dtype
+    return d, (d,)
+
+
+def rule_keep(op, vals):
+    return None, None
+
+
+def rule_bool_out(op, vals):
+    return None, (D.bool_,)
+
+
+def rule_float_real(op, vals):
+    """abs of complex etc: same category but real-valued result."""
+    d = vals[op.tensor_idx[0]].dtype
+    return d, (d.to_real(),)
+
+
+DTYPE_RULES = {
+    "promote": rule_promote, "promote_float": rule_promote_float, "float": rule_promote_float,
+    "compare": rule_compare, "same": rule_same, "keep": rule_keep, "bool": rule_bool_out,
+    "real": rule_float_real,
+}
+
+
+def register(name=None, **meta):
+    """Decorator: `@register('add', tensors=('input', 'other'), inplace=True, out=True)`."""
+    def deco(fn):
+        op = Op(name or fn.__name__.rstrip("_"), fn, **meta)
+        if op.name in OPS:
+            raise ValueError(f"op {op.name} registered twice")
+        OPS[op.name] = op
+        return fn
+    return deco
+
+
+def defop(name, fn, **meta):
+    op = Op(name, fn, **meta)
+    if name in OPS:
+        raise ValueError(f"op {name} registered twice")
+    OPS[name] = op
+    return op
+
+
+_snake = re.compile(r"(?<!^)(?=[A-Z])")

@@ -1,0 +1,366 @@
+"""Factories: tensor/as_tensor/from_numpy, zeros/ones/full/empty(_like), new_*, eye, arange, linspace, logspace."""
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import warnings
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _device, _dtype as D
+from .._size import Size
+from .._storage import Storage
+from .._tensor import Tensor, from_array
+
+
+def _size_args(size, kw=None):
+    if kw is not None:
+        size = (kw,)
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = s.item()
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"empty(): argument 'size' (position 1) must be tuple of ints, but found element of type "
+                            f"{type(s).__name__} at pos 0")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: [{', '.join(map(str, size))}]")
+        out.append(int(s))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _factory(kind, shape, npdtype, dev, extra):
+    sharding = jax.sharding.SingleDeviceSharding(_device.jax_device(dev))
+    if kind == "full":
+        fn = lambda v: jnp.full(shape, v, npdtype)  # noqa: E731
+    elif kind == "eye":
+        fn = lambda: jnp.eye(shape[0], shape[1], dtype=npdtype)  # noqa: E731
+    elif kind == "arange":
+        start, step = extra
+        fn = lambda: (start + step * jnp.arange(shape[0], dtype=np.float64 if isinstance(step, float) or  # noqa
+                                                 isinstance(start, float) else np.int64)).astype(npdtype)
+    else:
+        raise ValueError(kind)
+    return jax.jit(fn, out_shardings=sharding)
+
+
+def _finish(arr, dtype, dev, requires_grad):
+    t = from_array(arr, dtype, dev)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def _resolve(dtype, device, default=None):
+    dt = D.to_dtype(dtype) if dtype is not None else (default or D.get_default_dtype())
+    return dt, _device.canonical(device)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    dt, dev = _resolve(dtype, device, D.scalar_dtype(fill_value) if dtype is None else None)
+    shape = _size_args((size,))
+    arr = _factory("full", shape, dt.np, dev, None)(fill_value)
+    return _out(out, _finish(arr, dt, dev, requires_grad))
+
+
+def _out(out, t):
+    if out is None:
+        return t
+    from .dispatch import write_out
+    return write_out(out, t)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size_=None):
+    return full(_size_args(size), 0, out=out, dtype=dtype or D.get_default_dtype(), device=device,
+                requires_grad=requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+    return full(_size_args(size), 1, out=out, dtype=dtype or D.get_default_dtype(), device=device,
+                requires_grad=requires_grad)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
+          memory_format=None):
+    return zeros(*size, out=out, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def _like(fn):
+    def like(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None, **kw):
+        return fn(input._size, *args, dtype=dtype or input.dtype, device=device or input.device,
+                  requires_grad=requires_grad, **kw)
+    like.__name__ = fn.__name__ + "_like"
+    return like
+
+
+zeros_like = _like(zeros)
+ones_like = _like(ones)
+empty_like = _like(empty)
+full_like = _like(full)
+
+
+def _new(fn):
+    def new(self, *args, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        return fn(*args, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    new.__name__ = "new_" + fn.__name__
+    return new
+
+
+new_zeros = _new(zeros)
+new_ones = _new(ones)
+new_empty = _new(empty)
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
+                      "sourceTensor.clone().detach().requires_grad_(True), rather than "
+                      "tensor.new_tensor(sourceTensor).", UserWarning, stacklevel=2)
+    return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    m = n if m is None else m
+    dt, dev = _resolve(dtype, device)
+    return _out(out, _finish(_factory("eye", (n, m), dt.np, dev, None)(), dt, dev, requires_grad))
+
+
+def _num(v):
+    return v.item() if isinstance(v, Tensor) else v
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+           requires_grad=False):
+    start, end, step = _num(start), _num(end), _num(step)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    is_float = any(isinstance(v, float) for v in (start, end, step))
+    dt, dev = _resolve(dtype, device, D.get_default_dtype() if is_float else D.int64)
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    n = int(math.ceil((end - start) / step))
+    if dt._category <= 1 and not is_float:
+        arr = jnp.arange(start, end, step, dtype=dt.np)
+        arr = jax.device_put(arr, _device.jax_device(dev))
+    else:
+        arr = _factory("arange", (n,), dt.np, dev, (start, step))()
+    return _out(out, _finish(arr, dt, dev, requires_grad))
+
+
+def range_(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    dt, dev = _resolve(dtype, device)
+    n = int(math.floor((end - start) / step)) + 1
+    arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt.np)
+    return _out(out, _finish(jax.device_put(arr, _device.jax_device(dev)), dt, dev, requires_grad))
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+             requires_grad=False):
+    start, end = _num(start), _num(end)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt, dev = _resolve(dtype, device)
+    # torch computes the first half from start and the second half from end (symmetric rounding)
+    n = int(steps)
+    if n == 1:
+        vals = np.array([start], np.float64)
+    else:
+        step = (end - start) / max(n - 1, 1)
+        i = np.arange(n, dtype=np.float64)
+        half = n // 2
+        vals = np.where(i < half, start + step * i, end - step * (n - 1 - i))
+    if dt._category <= 1:
+        vals = np.trunc(vals)
+    arr = jax.device_put(vals.astype(dt.np if dt is not D.float32 else np.float32), _device.jax_device(dev)) \
+        if dt is not D.float32 else _linspace_f32(start, end, n, dev)
+    return _out(out, _finish(arr, dt, dev, requires_grad))
+
+
+def _linspace_f32(start, end, n, dev):
+    """float32 linspace computed in float32 like torch's CPU kernel."""
+    if n == 1:
+        vals = np.array([start], np.float32)
+    else:
+        step = np.float32((np.float32(end) - np.float32(start)) / np.float32(n - 1))
+        i = np.arange(n, dtype=np.float32)
+        half = n // 2
+        vals = np.where(np.arange(n) < half, np.float32(start) + step * i,
+                        np.float32(end) - step * np.float32(n - 1 - np.arange(n))).astype(np.float32)
+    return jax.device_put(vals, _device.jax_device(dev))
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, pin_memory=False,
+             requires_grad=False):
+    dt, dev = _resolve(dtype, device)
+    lin = linspace(start, end, steps, dtype=D.float64)._value()
+    arr = jnp.power(base, lin).astype(dt.np)
+    return _out(out, _finish(jax.device_put(arr, _device.jax_device(dev)), dt, dev, requires_grad))
+
+
+# --- from Python data / NumPy --------------------------------------------------------------------------
+
+def _infer_dtype(data):
+    """torch.tensor's dtype inference over nested sequences of numbers / tensors / arrays."""
+    kind = 0  # 0 bool, 1 int, 2 float, 3 complex
+    seen = False
+    found = None
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Tensor):
+            found = x.dtype if found is None else D.promote_types(found, x.dtype)
+            continue
+        if isinstance(x, np.ndarray):
+            d = D.from_numpy_dtype(x.dtype)
+            found = d if found is None else D.promote_types(found, d)
+            continue
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+            continue
+        seen = True
+        if isinstance(x, (bool, np.bool_)):
+            k = 0
+        elif isinstance(x, (int, np.integer)):
+            k = 1
+        elif isinstance(x, (float, np.floating)):
+            k = 2
+        elif isinstance(x, (complex, np.complexfloating)):
+            k = 3
+        else:
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+        kind = max(kind, k)
+    if found is not None and not seen:
+        return found
+    scal = [D.bool_, D.int64, D.get_default_dtype(), D.default_complex()][kind]
+    if found is None:
+        return scal
+    return found if found._category >= kind else scal
+
+
+def _to_numpy_data(data):
+    if isinstance(data, Tensor):
+        return np.asarray(data._value())
+    if isinstance(data, (list, tuple)):
+        if any(isinstance(x, Tensor) for x in data):
+            data = [_to_numpy_data(x) for x in data]
+        return np.array(data) if data else np.zeros((0,))
+    return np.asarray(data)
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """torch.tensor: always copies."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
+                      "sourceTensor.clone().detach().requires_grad_(True), rather than "
+                      "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+        dt = D.to_dtype(dtype) or data.dtype
+        arr = data._value().astype(dt.np)
+        dev = _device.canonical(device) if device is not None else data.device
+        return _finish(jax.device_put(arr, _device.jax_device(dev)), dt, dev, requires_grad)
+    if isinstance(data, np.ndarray):
+        dt = D.to_dtype(dtype) or D.from_numpy_dtype(data.dtype)
+        nd = data
+    elif isinstance(data, jax.Array):
+        dt = D.to_dtype(dtype) or D.from_numpy_dtype(data.dtype)
+        nd = data
+    else:
+        dt = D.to_dtype(dtype) or _infer_dtype(data)
+        nd = _to_numpy_data(data)
+        if nd.dtype == object:
+            raise ValueError("expected sequence of length %d at dim 1 (got %d)" % _ragged(data))
+    dev = _device.canonical(device)
+    if dt is D.bfloat16:
+        arr = jnp.asarray(np.asarray(nd, np.float32)).astype(dt.np)
+        arr = jax.device_put(arr, _device.jax_device(dev))
+    else:
+        if dt._category <= 1 and isinstance(nd, np.ndarray) and nd.dtype.kind == "f":
+            nd = np.trunc(nd)
+        arr = jax.device_put(np.asarray(nd, dt.np), _device.jax_device(dev))
+    return _finish(arr, dt, dev, requires_grad)
+
+
+def _ragged(data):
+    try:
+        return len(data[0]), len(data[1])
+    except Exception:
+        return 0, 0
+
+
+def from_numpy(a):
+    """torch.from_numpy: the tensor shares `a`'s memory, both ways."""
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(a).__name__})")
+    dt = D.from_numpy_dtype(a.dtype)
+    item = a.itemsize
+    if any(s < 0 for s in a.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative strides "
+                         "are not currently supported. (You can probably work around this by making a copy of your "
+                         "array  with array.copy().) ")
+    if any(s % item for s in a.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy array "
+                         "to reallocate the memory.")
+    if not a.flags.writeable:
+        warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
+                      "This means writing to this tensor will result in undefined behavior. You may want to copy "
+                      "the array to protect its data or make it writable before converting it to a tensor. This "
+                      "type of warning will be suppressed for the rest of this program.", UserWarning, stacklevel=2)
+    strides = tuple(s // item for s in a.strides)
+    span = 1 + sum((n - 1) * s for n, s in zip(a.shape, strides)) if a.size else 0
+    flat = np.lib.stride_tricks.as_strided(a, shape=(span,), strides=(item,)) if a.ndim else a.reshape(1)
+    st = Storage(None, _device.CPU, dt, np_buffer=flat)
+    return Tensor._wrap(st, tuple(a.shape), strides, 0, dt)
+
+
+def as_tensor(data, dtype=None, device=None):
+    dt = D.to_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dt) if (dt or device) else data
+    if (isinstance(data, np.ndarray) and data.dtype in D._BY_NP and D._BY_NP[data.dtype].np == data.dtype
+            and (dt is None or dt.np == data.dtype) and (device is None or _device.canonical(device).type == "cpu")
+            and all(s >= 0 for s in data.strides)):
+        return from_numpy(data)
+    return tensor(data, dtype=dt, device=device)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype=dtype, device=device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    return full((), s, dtype=dtype or D.get_default_dtype(), device=device, requires_grad=requires_grad)
+
+
+def _rebuild_tensor(values, dtype_name, device, requires_grad):
+    t = tensor(values, dtype=D.to_dtype(dtype_name))
+    if device != "cpu":
+        try:
+            t = t.to(device)
+        except AssertionError:
+            pass
+    if requires_grad:
+        t.requires_grad_(True)
+    return t

@@ -1,0 +1,233 @@
+"""Running op-table entries on Tensors: argument handling, devices, autograd recording, in-place and out=."""
+from __future__ import annotations
+
+import jax
+import numpy as np
+
+from .. import _device, _dtype as D
+from .._tensor import Tensor, as_tensor_arg, from_array
+from ..autograd import _graph, grad_mode
+from ._registry import OPS, Op, freeze
+
+record = _graph.record
+
+
+def _device_of(tensors):
+    """The common device of an op's tensors; 0-dim CPU tensors may join tensors of another device (as in torch)."""
+    dev, dev_scalar_only = None, True
+    for t in tensors:
+        d = t._storage.device
+        if dev is None or d == dev:
+            dev_scalar_only = dev_scalar_only and t._size == () if dev is not None else t._size == ()
+            dev = d
+        elif d.type == "cpu" and t._size == ():
+            continue
+        elif dev.type == "cpu" and dev_scalar_only:
+            dev, dev_scalar_only = d, t._size == ()
+        else:
+            raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                               f"{dev} and {d}!")
+    return dev or _device.CPU
+
+
+def prepare(op: Op, args, kwargs):
+    """Bind and normalise arguments: returns (vals, tensor list)."""
+    vals = op.bind(args, kwargs)
+    tensors = []
+    for i in op.tensor_idx:
+        v = vals[i]
+        if isinstance(v, Tensor):
+            tensors.append(v)
+        elif op.names[i] in op.list_params:
+            if isinstance(v, Tensor):
+                raise TypeError(f"{op.name}(): argument '{op.names[i]}' must be tuple of Tensors, not Tensor")
+            v = vals[i] = tuple(as_tensor_arg(x) for x in v)
+            tensors.extend(x for x in v if isinstance(x, Tensor))
+        elif v is not None:
+            v = vals[i] = as_tensor_arg(v)
+            if isinstance(v, Tensor):
+                tensors.append(v)
+    if op.check is not None:
+        op.check(*vals)
+    return vals, tensors
+
+
+def call(op, args, kwargs):
+    """Run an op out of place and return its Tensor result(s)."""
+    if isinstance(op, str):
+        op = OPS[op]
+    vals, tensors = prepare(op, args, kwargs)
+    return run(op, vals, tensors)
+
+
+def run(op, vals, tensors):
+    dev = _device_of(tensors)
+    cast, outd = op.dtype_rule(op, vals)
+    statics = tuple(freeze(vals[i]) for i in op.static_idx)
+    dyn = []
+    for i in op.tensor_idx:
+        v = vals[i]
+        if isinstance(v, Tensor):
+            v = v._value()
+        elif isinstance(v, tuple):
+            v = tuple(x._value() if isinstance(x, Tensor) else x for x in v)
+        dyn.append(v)
+    needs_grad = (op.differentiable and grad_mode.is_grad_enabled()
+                  and any(t._requires_grad for t in tensors))
+    if not needs_grad:
+        res = op.kernel(statics, cast, outd, None)(*dyn)
+        return _wrap(op, res, outd, dev)
+    mask = tuple(_wants_grad(vals[i], op.names[i] in op.nondiff) for i in op.tensor_idx)
+    diff = [d for d, m in zip(dyn, mask) if m]
+    rest = [d for d, m in zip(dyn, mask) if not m]
+    res, vjp = op.kernel(statics, cast, outd, mask)(diff, rest)
+    out = _wrap(op, res, outd, dev)
+    inputs = [vals[i] for i, m in zip(op.tensor_idx, mask) if m]
+    record(op.grad_name, out, inputs, vjp)
+    return out
+
+
+def _wants_grad(v, nondiff):
+    if nondiff:
+        return False
+    if isinstance(v, Tensor):
+        return v._requires_grad
+    if isinstance(v, tuple):
+        return any(isinstance(x, Tensor) and x._requires_grad for x in v)
+    return False
+
+
+def _wrap(op, res, outd, dev):
+    if isinstance(res, tuple):
+        outs = tuple(from_array(r, None, dev) for r in res)
+        if op.returns:
+            return return_type(op.name, op.returns)(*outs)
+        return outs
+    return from_array(res, outd[0] if outd else None, dev)
+
+
+_RETURN_TYPES = {}
+
+
+def return_type(name, fields):
+    """torch.return_types.<name>: a named tuple printing like PyTorch's structseq."""
+    key = (name, fields)
+    cls = _RETURN_TYPES.get(key)
+    if cls is None:
+        import collections
+        base = collections.namedtuple(name, fields)
+
+        def __repr__(self):
+            body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+            return f"torch.return_types.{name}(\n{body})"
+        cls = type(name, (base,), {"__repr__": __repr__, "__str__": __repr__, "__slots__": (),
+                                   "__module__": "torch.return_types"})
+        _RETURN_TYPES[key] = cls
+    return cls
+
+
+# --- in-place and out= ---------------------------------------------------------------------------------
+
+def can_cast(src: D.dtype, dst: D.dtype) -> bool:
+    """c10::canCast: no complex -> real, no floating -> integral, no non-bool -> bool."""
+    if src._category == 3 and dst._category != 3:
+        return False
+    if src._category == 2 and dst._category <= 1:
+        return False
+    if src is not D.bool_ and dst is D.bool_:
+        return False
+    return True
+
+
+_TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def scalar_name(d):
+    return _TORCH_NAMES[d.name]
+
+
+def check_inplace(self, result):
+    if not can_cast(result.dtype, self._dtype):
+        raise RuntimeError(f"result type {scalar_name(result.dtype)} can't be cast to the desired output type "
+                           f"{scalar_name(self._dtype)}")
+    if result._size != self._size:
+        raise RuntimeError(f"output with shape [{', '.join(map(str, self._size))}] doesn't match the broadcast "
+                           f"shape [{', '.join(map(str, result._size))}]")
+
+
+def check_leaf_inplace(self):
+    if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def inplace(op, self, args, kwargs):
+    """`self.op_(...)`: compute out of place, check castability and shape, write through the storage."""
+    if isinstance(op, str):
+        op = OPS[op]
+    check_leaf_inplace(self)
+    result = call(op, (self,) + tuple(args), kwargs)
+    if isinstance(result, tuple):
+        result = result[0]
+    check_inplace(self, result)
+    commit_inplace(self, result)
+    return self
+
+
+def commit_inplace(self, result):
+    """Store `result` in `self` (an in-place update), rebasing autograd history if needed."""
+    self._assign(result._value())
+    if result._grad_fn is not None or self._grad_fn is not None:
+        _graph.rebase_inplace(self, result)
+
+
+def write_out(out, result):
+    """The `out=` contract: resize `out` if needed, check the cast, write the values."""
+    if isinstance(out, (tuple, list)):
+        for o, r in zip(out, result):
+            write_out(o, r)
+        return out
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if not can_cast(result.dtype, out._dtype):
+        raise RuntimeError(f"result type {scalar_name(result.dtype)} can't be cast to the desired output type "
+                           f"{scalar_name(out._dtype)}")
+    if out._requires_grad and grad_mode.is_grad_enabled() and (result._requires_grad or out._requires_grad):
+        raise RuntimeError(f"{getattr(result.grad_fn, 'name', lambda: 'op')()}(): functions with out=... arguments "
+                           "don't support automatic differentiation, but one of the arguments requires grad.")
+    if out._size != result._size:
+        if out.numel() != 0:
+            import warnings
+            warnings.warn(f"An output with one or more elements was resized since it had shape "
+                          f"[{', '.join(map(str, out._size))}], which does not match the required output shape "
+                          f"[{', '.join(map(str, result._size))}]. This behavior is deprecated, and in a future "
+                          "PyTorch release outputs will not be resized unless they have zero elements. You can "
+                          "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
+                          "t.resize_(0).", UserWarning, stacklevel=3)
+        fresh = from_array(result._value().astype(out._dtype.np), out._dtype, out.device)
+        out._storage, out._size, out._stride, out._offset = fresh._storage, fresh._size, fresh._stride, 0
+        out._contig, out._cache, out._base = True, None, None
+        return out
+    out._assign(result._value())
+    return out
+
+
+def move_to_device(t, dev):
+    arr = jax.device_put(t._value(), _device.jax_device(dev))
+    out = from_array(arr, t._dtype, dev)
+    if t._requires_grad and grad_mode.is_grad_enabled():
+        record("ToCopyBackward0", out, [t], _DeviceVJP(t.device))
+    return out
+
+
+class _DeviceVJP(_graph.PyVJP):
+    """The backward of a device copy: move the gradient back."""
+
+    __slots__ = ("dev",)
+
+    def __init__(self, dev):
+        self.dev = dev
+
+    def __call__(self, ct):
+        return (jax.device_put(ct, _device.jax_device(self.dev)),)

@@ -1,0 +1,176 @@
+"""Tensor methods that are not single op-table entries: operators, in-place helpers, contiguity, autograd entry."""
+from __future__ import annotations
+
+from . import _dtype as D
+from ._ops import dispatch, indexing, joining, views
+from ._tensor import Tensor, scalar_types
+
+call = dispatch.call
+
+
+def _binary(name, reflected=False):
+    if reflected:
+        def op(self, other):
+            if not isinstance(other, (Tensor,) + scalar_types) and not hasattr(other, "__array__"):
+                return NotImplemented
+            return call(name, (other, self), {})
+    else:
+        def op(self, other):
+            if not isinstance(other, (Tensor,) + scalar_types) and not hasattr(other, "__array__") and \
+                    not isinstance(other, (list, tuple)):
+                return NotImplemented
+            return call(name, (self, other), {})
+    return op
+
+
+def _inplace_binary(name):
+    def op(self, other):
+        return dispatch.inplace(name, self, (other,), {})
+    return op
+
+
+for _dunder, _name in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "div"), ("div", "div"),
+                       ("floordiv", "floor_divide"), ("mod", "remainder"), ("pow", "pow"), ("matmul", "matmul"),
+                       ("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
+                       ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")):
+    setattr(Tensor, f"__{_dunder}__", _binary(_name))
+    setattr(Tensor, f"__r{_dunder}__", _binary(_name, reflected=True))
+    setattr(Tensor, f"__i{_dunder}__", _inplace_binary(_name))
+
+for _dunder, _name in (("eq", "eq"), ("ne", "ne"), ("lt", "lt"), ("le", "le"), ("gt", "gt"), ("ge", "ge")):
+    setattr(Tensor, f"__{_dunder}__", _binary(_name))
+
+Tensor.__neg__ = lambda self: call("neg", (self,), {})
+Tensor.__pos__ = lambda self: call("positive", (self,), {})
+Tensor.__abs__ = lambda self: call("abs", (self,), {})
+Tensor.__invert__ = lambda self: call("logical_not" if self.dtype is D.bool_ else "bitwise_not", (self,), {})
+Tensor.__getitem__ = indexing.getitem
+Tensor.__setitem__ = indexing.setitem
+Tensor.__hash__ = lambda self: id(self)
+
+Tensor.copy_ = indexing.copy_
+Tensor.fill_ = indexing.fill_
+Tensor.zero_ = indexing.zero_
+Tensor.index_put_ = indexing.index_put_
+Tensor.index_put = indexing.index_put
+Tensor.masked_select = indexing.masked_select
+Tensor.nonzero = indexing.nonzero
+Tensor.argwhere = indexing.argwhere
+Tensor.repeat = joining.repeat
+
+
+def contiguous(self, memory_format=None):
+    if self._contig:
+        return self
+    return call("contiguous_copy", (self,), {})
+
+
+Tensor.contiguous = contiguous
+
+
+def t_(self):
+    r = views.t(self)
+    self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
+    return self
+
+
+def transpose_(self, dim0, dim1):
+    r = views.transpose(self, dim0, dim1)
+    self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
+    return self
+
+
+def squeeze_(self, dim=None):
+    r = views.squeeze(self, dim)
+    self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
+    return self
+
+
+def unsqueeze_(self, dim):
+    r = views.unsqueeze(self, dim)
+    self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
+    return self
+
+
+Tensor.t_ = t_
+Tensor.transpose_ = transpose_
+Tensor.squeeze_ = squeeze_
+Tensor.unsqueeze_ = unsqueeze_
+
+
+def max_(self, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return call("maximum", (self, dim), {})
+    return call("max", (self, dim, keepdim), {}) if dim is not None else call("max", (self,), {})
+
+
+def min_(self, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return call("minimum", (self, dim), {})
+    return call("min", (self, dim, keepdim), {}) if dim is not None else call("min", (self,), {})
+
+
+Tensor.max = max_
+Tensor.min = min_
+
+
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    from . import autograd
+    autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+def retain_grad(self):
+    if not self._requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if self._grad_fn is None or self._retains_grad:
+        return
+    self._retains_grad = True
+    node, nr = self._grad_fn, self._out_nr
+    import weakref
+    ref = weakref.ref(self)
+
+    def hook(cts):
+        t = ref()
+        if t is not None and cts[nr] is not None:
+            from ._tensor import from_array
+            g = from_array(cts[nr], t._dtype, t.device)
+            t._grad = g if t._grad is None else from_array(t._grad._value() + cts[nr], t._dtype, t.device)
+    node._pre_hooks.append(hook)
+
+
+def register_hook(self, hook):
+    if not self._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    from .autograd._graph import _Handle
+    from ._tensor import from_array
+    if self._grad_fn is None:
+        hooks = self.__dict__.setdefault("_leaf_hooks", [])
+        hooks.append(hook)
+        return _Handle(hooks, hook)
+    node, nr = self._grad_fn, self._out_nr
+    dev, dt = self.device, self._dtype
+
+    def pre(cts):
+        if cts[nr] is None:
+            return None
+        r = hook(from_array(cts[nr], dt, dev))
+        if r is None:
+            return None
+        cts = list(cts)
+        cts[nr] = r._value()
+        return cts
+    node._pre_hooks.append(pre)
+    return _Handle(node._pre_hooks, pre)
+
+
+Tensor.backward = backward
+Tensor.retain_grad = retain_grad
+Tensor.register_hook = register_hook
+
+
+@property
+def retains_grad(self):
+    return self._retains_grad
+
+
+Tensor.retains_grad = retains_grad

@@ -1,0 +1,84 @@
+"""torch.autograd: backward, grad, grad modes."""
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                        set_grad_enabled)
+from ._engine import run_backward
+
+__all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
+
+
+def _make_grads(outputs, grads):
+    out = []
+    for t, g in zip(outputs, grads):
+        if g is None:
+            if t.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not (t.dtype.is_floating_point or t.dtype.is_complex):
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
+            out.append(jnp.ones(t._size, t.dtype.np))
+        else:
+            if not hasattr(g, "_value"):
+                from .._ops.creation import tensor
+                g = tensor(g, dtype=t.dtype)
+            if g._size != t._size:
+                raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of torch.Size([{', '.join(map(str, g._size))}]) "
+                                   f"and output[0] has a shape of torch.Size([{', '.join(map(str, t._size))}]).")
+            out.append(g._value())
+    return out
+
+
+def _seq(x):
+    if x is None:
+        return None
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+    tensors = _seq(tensors)
+    grads = _seq(grad_tensors) or [None] * len(tensors)
+    for t in tensors:
+        if not t._requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = _seq(inputs)
+        res = run_backward(tensors, _make_grads(tensors, grads), retain_graph, inputs=inputs, accumulate=False)
+        from .._tensor import from_array
+        from ._engine import _accumulate
+        for t, g in zip(inputs, res):
+            if g is not None:
+                _accumulate(t, g, from_array)
+        return
+    run_backward(tensors, _make_grads(tensors, grads), retain_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    from .._tensor import from_array
+    outputs = _seq(outputs)
+    single = not isinstance(inputs, (list, tuple))
+    inputs = _seq(inputs)
+    grads = _seq(grad_outputs) or [None] * len(outputs)
+    for t in outputs:
+        if not t._requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    res = run_backward(outputs, _make_grads(outputs, grads), retain_graph, inputs=inputs, accumulate=False)
+    out = []
+    for t, g in zip(inputs, res):
+        if g is None:
+            if not (allow_unused or materialize_grads):
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                                   "Set allow_unused=True if this is the desired behavior.")
+            out.append(from_array(jnp.zeros(t._size, t.dtype.np), t.dtype, t.device) if materialize_grads else None)
+        else:
+            out.append(from_array(g, t.dtype, t.device))
+    return tuple(out)

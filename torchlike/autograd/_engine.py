@@ -1,0 +1,113 @@
+"""The backward engine: walks grad_fn nodes in reverse topological order, accumulating cotangents."""
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+from . import grad_mode
+from ._graph import AccumulateGrad, Node
+
+
+def _add(a, b):
+    return b if a is None else (a if b is None else a + b)
+
+
+def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumulate=True):
+    """Backpropagate from `tensors` with cotangents `grad_tensors` (jax arrays).
+
+    accumulate=True adds into the leaves' .grad (backward); otherwise the gradients w.r.t. `inputs` are returned
+    (autograd.grad).
+    """
+    from .._tensor import Tensor, from_array
+    buffers = {}   # node -> list of cotangents per output
+    roots = []
+    for t, g in zip(tensors, grad_tensors):
+        node = t._grad_fn
+        out_nr = t._out_nr
+        if node is None:
+            if not t._requires_grad:
+                raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+            node = _accumulate_node(t)
+            out_nr = 0
+        buf = buffers.setdefault(node, [None] * _n_out(node))
+        buf[out_nr] = _add(buf[out_nr], g)
+        roots.append(node)
+
+    # capture points for autograd.grad
+    captures = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            node = t._grad_fn if t._grad_fn is not None else _accumulate_node(t)
+            captures.setdefault((node, t._out_nr if t._grad_fn is not None else 0), []).append(i)
+    results = [None] * (len(inputs) if inputs is not None else 0)
+
+    # dependency counts over the reachable graph
+    deps = {}
+    seen = set()
+    stack = list(dict.fromkeys(roots))
+    for n in stack:
+        seen.add(n)
+    while stack:
+        n = stack.pop()
+        for nxt, _ in n.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+
+    ready = [n for n in dict.fromkeys(roots) if deps.get(n, 0) == 0]
+    with grad_mode.set_grad_enabled(False):
+        while ready:
+            node = ready.pop()
+            cts = buffers.pop(node, None) or [None] * _n_out(node)
+            for hook in getattr(node, "_pre_hooks", ()):
+                r = hook(cts)
+                if r is not None:
+                    cts = list(r)
+            if captures:
+                for k, ct in enumerate(cts):
+                    for i in captures.get((node, k), ()):
+                        results[i] = ct
+            if isinstance(node, AccumulateGrad):
+                if accumulate and cts[0] is not None:
+                    _accumulate(node.variable, cts[0], from_array)
+                continue
+            grads = node.apply(cts, retain_graph)
+            for hook in node._hooks:
+                hook(tuple(grads), tuple(cts))
+            for (nxt, idx), g in zip(node.next_functions, grads):
+                if nxt is None:
+                    continue
+                if g is not None and getattr(g, "dtype", None) is not None and str(g.dtype) != "float0":
+                    buf = buffers.setdefault(nxt, [None] * _n_out(nxt))
+                    buf[idx] = _add(buf[idx], g)
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    ready.append(nxt)
+    return results
+
+
+def _n_out(node):
+    return 1 if isinstance(node, AccumulateGrad) else len(node._out_meta)
+
+
+def _accumulate_node(t):
+    from ._graph import _edge
+    return _edge(t)[0]
+
+
+def _accumulate(var, g, from_array):
+    """AccumulateGrad: var.grad = g (first time) or var.grad += g."""
+    if g.shape != var._size:
+        g = jnp.broadcast_to(g, var._size)
+    for hook in var.__dict__.get("_leaf_hooks", ()):
+        r = hook(from_array(g, var._dtype, var.device))
+        if r is not None:
+            g = r._value()
+    if var._grad is None:
+        var._grad = from_array(jnp.asarray(g, var._dtype.np), var._dtype, var.device)
+    else:
+        var._grad._assign(var._grad._value() + g)
+    for hook in var.__dict__.get("_post_acc_hooks", ()):
+        hook(var)
