@@ -15,7 +15,7 @@ from ._tensor import Tensor  # noqa: E402
 from . import _ops  # noqa: E402
 from ._ops import creation as _creation, indexing as _indexing, joining as _joining  # noqa: E402
 from . import _tensor_methods  # noqa: E402,F401
-from . import autograd, cuda, random  # noqa: E402
+from . import autograd, cuda, fft, linalg, random  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
 from .random import (Generator, bernoulli, get_rng_state, initial_seed, manual_seed, multinomial, normal,  # noqa
