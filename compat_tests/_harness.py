@@ -99,6 +99,10 @@ def compare(tl, th, rtol=None, atol=None, strides=False, what=""):
             assert getattr(tl, "_fields", None) == th._fields, f"{what}named tuple fields"
         for i, (a, b) in enumerate(zip(tl, th)):
             compare(a, b, rtol, atol, strides, f"{what}[{i}] ")
+    elif isinstance(th, np.ndarray):
+        assert isinstance(tl, np.ndarray), f"{what}expected an ndarray, got {type(tl).__name__}"
+        assert tl.dtype == th.dtype, f"{what}ndarray dtype {tl.dtype} != {th.dtype}"
+        assert_close_values(tl, th, str(th.dtype), rtol, atol, what)
     elif isinstance(th, TH.dtype):
         assert str(tl) == str(th), f"{what}{tl} != {th}"
     elif isinstance(th, TH.Size):
@@ -108,6 +112,8 @@ def compare(tl, th, rtol=None, atol=None, strides=False, what=""):
         assert (math.isnan(th) and math.isnan(tl)) or math.isclose(tl, th, rel_tol=1e-6, abs_tol=1e-6), \
             f"{what}{tl} != {th}"
     elif isinstance(th, (bool, int, str)) or th is None:
+        if isinstance(th, (int, bool)) and isinstance(tl, (int, bool)) and type(tl) is not type(th):
+            raise AssertionError(f"{what}{tl!r} ({type(tl).__name__}) != {th!r} ({type(th).__name__})")
         assert type(tl) is type(th) and tl == th, f"{what}{tl!r} != {th!r}"
     else:
         raise AssertionError(f"{what}cannot compare {type(th).__name__}")

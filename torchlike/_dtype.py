@@ -69,9 +69,6 @@ ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, floa
 _NAMES = {d.name: d for d in ALL}
 _NAMES["bool"] = bool_
 _BY_NP = {d.np: d for d in ALL if d.np is not None}
-_BY_NP[np.dtype(np.uint16)] = int32    # no unsigned types beyond uint8 here: widen
-_BY_NP[np.dtype(np.uint32)] = int64
-_BY_NP[np.dtype(np.uint64)] = int64
 BY_LEGACY = {d._legacy: d for d in ALL}
 
 # public aliases, as torch names them

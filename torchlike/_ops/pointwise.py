@@ -406,6 +406,8 @@ def _angle(input):
 
 @register("_to_copy", dtype="keep", method=False, function=False, grad="ToCopyBackward0")
 def _to_copy(input, dtype=None):
+    if dtype._category == 1 and jnp.issubdtype(input.dtype, jnp.floating) and dtype is not D.int64:
+        return input.astype(jnp.int64).astype(dtype.np)   # float -> narrow int wraps like torch's C cast
     return input.astype(dtype.np)
 
 
