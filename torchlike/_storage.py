@@ -18,6 +18,7 @@ from . import _device
 __all__ = ["Storage", "read_view", "write_view", "contiguous_strides"]
 
 
+@functools.lru_cache(maxsize=8192)
 def contiguous_strides(size):
     strides, acc = [], 1
     for s in reversed(size):

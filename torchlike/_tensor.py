@@ -47,14 +47,14 @@ class Tensor:
         _init_like(self, t)
 
     @classmethod
-    def _wrap(cls, storage, size, stride, offset, dtype, base=None):
+    def _wrap(cls, storage, size, stride, offset, dtype, base=None, contig=None):
         t = object.__new__(cls)
         t._storage = storage
         t._size = size
         t._stride = stride
         t._offset = offset
         t._dtype = dtype
-        t._contig = stride == contiguous_strides(size) or math.prod(size) <= 1
+        t._contig = contig if contig is not None else (stride == contiguous_strides(size) or math.prod(size) <= 1)
         t._base = base
         t._cache = None
         t._requires_grad = False
@@ -476,8 +476,8 @@ def from_array(arr, dtype=None, device=None, requires_grad=False):
     if device is None:
         device = _device.CPU if not hasattr(arr, "devices") or isinstance(arr, jax.core.Tracer) \
             else _array_device(arr)
-    shape = tuple(arr.shape)
-    t = Tensor._wrap(Storage(arr, device, dtype), shape, contiguous_strides(shape), 0, dtype)
+    shape = arr.shape
+    t = Tensor._wrap(Storage(arr, device, dtype), shape, contiguous_strides(shape), 0, dtype, contig=True)
     if requires_grad:
         t.requires_grad = True
     return t

@@ -24,8 +24,13 @@ def camel(name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in name.strip("_").split("_"))
 
 
+_ATOMS = frozenset((int, float, bool, str, type(None)))
+
+
 def freeze(v):
     """Make a static argument hashable (lists -> tuples, dtypes/devices stay)."""
+    if type(v) in _ATOMS:
+        return v
     if isinstance(v, list):
         return tuple(freeze(x) for x in v)
     if isinstance(v, tuple):

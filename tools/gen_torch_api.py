@@ -1,0 +1,41 @@
+"""Regenerate torchlike/_data/torch_api.txt from the installed PyTorch (a developer tool; needs torch).
+
+One line per public name: `<namespace> <name>`, namespace in torch, Tensor, torch.linalg, torch.fft, torch.cuda.
+"""
+import inspect
+import os
+
+import torch
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "torchlike", "_data", "torch_api.txt")
+
+
+def public(obj, want_callable=True):
+    for name in sorted(dir(obj)):
+        if name.startswith("_"):
+            continue
+        try:
+            v = getattr(obj, name)
+        except Exception:
+            continue
+        if inspect.ismodule(v):
+            continue
+        if want_callable and not callable(v) and not isinstance(v, (property, torch.dtype)):
+            if not (inspect.isdatadescriptor(v) or inspect.isgetsetdescriptor(v)):
+                continue
+        yield name
+
+
+def main():
+    lines = [f"torch {n}" for n in public(torch)]
+    lines += [f"Tensor {n}" for n in public(torch.Tensor, want_callable=False)]
+    for ns in ("linalg", "fft", "cuda"):
+        lines += [f"torch.{ns} {n}" for n in public(getattr(torch, ns))]
+    with open(OUT, "w") as f:
+        f.write(f"# public names of torch {torch.__version__}; regenerate with tools/gen_torch_api.py\n")
+        f.write("\n".join(lines) + "\n")
+    print(len(lines), "names ->", OUT)
+
+
+if __name__ == "__main__":
+    main()
