@@ -48,7 +48,7 @@ def prepare(op: Op, args, kwargs):
             if isinstance(v, Tensor):
                 tensors.append(v)
     if op.check is not None:
-        op.check(*vals)
+        op.check(*vals)     # every bound value positionally, in the entry's parameter order
     return vals, tensors
 
 
