@@ -67,11 +67,17 @@ def test_item_tolist_scalars():
 
 def test_iteration_and_array_protocol():
     check(lambda lib: list(lib.arange(6).reshape(2, 3)))
-    def go(lib):
-        t = lib.arange(4.0)
-        a = np.ones(4) + t          # ndarray op tensor gives a tensor (__array_priority__)
-        return a, np.asarray(t).dtype == np.float32
-    check(go)
+    check(lambda lib: (np.asarray(lib.arange(4.0)), np.asarray(lib.arange(4.0)).dtype == np.float32))
+
+
+def test_ndarray_op_tensor_gives_tensor():
+    # The core issue asks for `ndarray op tensor` to give a tensor (__array_priority__). Real torch 2.13 with
+    # NumPy 2.x raises TypeError here instead, so this is checked against the expected values, not torch.
+    t = TL.arange(4.0)
+    r = np.ones(4) + t
+    assert isinstance(r, TL.Tensor) and r.dtype is TL.float64 and r.tolist() == [1.0, 2.0, 3.0, 4.0]
+    r = np.ones(4, np.float32) * t
+    assert isinstance(r, TL.Tensor) and r.dtype is TL.float32
 
 
 def test_numpy_bridge_shares_memory_both_ways():
