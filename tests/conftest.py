@@ -1,3 +1,1 @@
-import os
-
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+# Unit tests run on whatever JAX sees (CPU here and in CI; tests/test_cuda.py also runs where a GPU is visible).
