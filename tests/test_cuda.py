@@ -21,7 +21,7 @@ def test_move_and_compute_on_gpu():
     assert g._value().devices() == {torch._device.gpu_devices()[0]}
     y = (g * 2 + 1).sum(dim=0)
     assert y.device.type == "cuda"
-    assert y.cpu().tolist() == [7.0, 11.0, 15.0]
+    assert y.cpu().tolist() == [8.0, 12.0, 16.0]
     assert x.to("cuda").to("cpu", torch.float64).dtype is torch.float64
     assert torch.zeros(2, device="cuda").device == torch.device("cuda", 0)
     assert torch.ones_like(g).device == g.device

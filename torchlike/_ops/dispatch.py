@@ -30,6 +30,14 @@ def _device_of(tensors):
     return dev or _device.CPU
 
 
+def _on(t, dev):
+    """A tensor's values on `dev` (0-d CPU tensors may take part in ops on another device)."""
+    v = t._value()
+    if t._storage.device != dev:
+        v = jax.device_put(v, _device.jax_device(dev))
+    return v
+
+
 def prepare(op: Op, args, kwargs):
     """Bind and normalise arguments: returns (vals, tensor list)."""
     vals = op.bind(args, kwargs)
@@ -68,9 +76,9 @@ def run(op, vals, tensors):
     for i in op.tensor_idx:
         v = vals[i]
         if isinstance(v, Tensor):
-            v = v._value()
+            v = v._value() if v._storage.device is dev else _on(v, dev)
         elif isinstance(v, tuple):
-            v = tuple(x._value() if isinstance(x, Tensor) else x for x in v)
+            v = tuple(_on(x, dev) if isinstance(x, Tensor) else x for x in v)
         dyn.append(v)
     needs_grad = (op.differentiable and grad_mode.is_grad_enabled()
                   and any(t._requires_grad for t in tensors))
