@@ -68,30 +68,20 @@ def contiguous(self, memory_format=None):
 Tensor.contiguous = contiguous
 
 
-def t_(self):
-    r = views.t(self)
-    self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
-    return self
+def _restride_inplace(view_fn):
+    """t_/transpose_/squeeze_/unsqueeze_: `self` takes the metadata of the corresponding view of itself."""
+    def method(self, *args):
+        r = view_fn(self, *args)
+        self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
+        return self
+    method.__name__ = view_fn.__name__ + "_"
+    return method
 
 
-def transpose_(self, dim0, dim1):
-    r = views.transpose(self, dim0, dim1)
-    self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
-    return self
-
-
-def squeeze_(self, dim=None):
-    r = views.squeeze(self, dim)
-    self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
-    return self
-
-
-def unsqueeze_(self, dim):
-    r = views.unsqueeze(self, dim)
-    self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
-    return self
-
-
+t_ = _restride_inplace(views.t)
+transpose_ = _restride_inplace(views.transpose)
+squeeze_ = _restride_inplace(views.squeeze)
+unsqueeze_ = _restride_inplace(views.unsqueeze)
 Tensor.t_ = t_
 Tensor.transpose_ = transpose_
 Tensor.squeeze_ = squeeze_
