@@ -84,13 +84,13 @@ def clone(input, *, memory_format=None):
     return input.clone()
 
 
-def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
-    r = input.max(dim, keepdim) if dim is not None else input.max()
+def max(input, *args, out=None, **kwargs):  # noqa: A001
+    r = input.max(*args, **kwargs)
     return r if out is None else _ops.dispatch.write_out(out, r)
 
 
-def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
-    r = input.min(dim, keepdim) if dim is not None else input.min()
+def min(input, *args, out=None, **kwargs):  # noqa: A001
+    r = input.min(*args, **kwargs)
     return r if out is None else _ops.dispatch.write_out(out, r)
 
 

@@ -88,16 +88,19 @@ Tensor.squeeze_ = squeeze_
 Tensor.unsqueeze_ = unsqueeze_
 
 
-def max_(self, dim=None, keepdim=False):
-    if isinstance(dim, Tensor):
-        return call("maximum", (self, dim), {})
-    return call("max", (self, dim, keepdim), {}) if dim is not None else call("max", (self,), {})
+def _extremum(name, binary):
+    def method(self, dim=None, keepdim=False, **kw):
+        if isinstance(dim, Tensor):
+            return call(binary, (self, dim), {})
+        if dim is None and "axis" not in kw and "dim" not in kw:
+            return call(name, (self,), kw)
+        return call(name, (self,) if dim is None else (self, dim, keepdim), kw)
+    method.__name__ = name
+    return method
 
 
-def min_(self, dim=None, keepdim=False):
-    if isinstance(dim, Tensor):
-        return call("minimum", (self, dim), {})
-    return call("min", (self, dim, keepdim), {}) if dim is not None else call("min", (self,), {})
+max_ = _extremum("max", "maximum")
+min_ = _extremum("min", "minimum")
 
 
 Tensor.max = max_

@@ -66,7 +66,8 @@ class Op:
         self.differentiable = differentiable
         self.returns = returns
         self.aliases, self.method_aliases = tuple(aliases), tuple(method_aliases)
-        self.check = check            # optional eager validation: check(bound_values) raises torch's errors
+        self.check = check            # optional eager validation: check(*bound_values) (all positionally) raises
+        #                               torch's errors, so a check function must not declare keyword-only params
         self.kernels = {}
         self.__doc__ = doc
 
@@ -88,7 +89,7 @@ class Op:
         return vals
 
     def kernel(self, statics, cast_dtype, out_dtypes, grad_mask):
-        key = (statics, cast_dtype, out_dtypes, grad_mask)
+        key = (statics, tuple(map(type, statics)), cast_dtype, out_dtypes, grad_mask)   # True != 1 here
         k = self.kernels.get(key)
         if k is None:
             k = self.kernels[key] = _build_kernel(self, statics, cast_dtype, out_dtypes, grad_mask)
