@@ -261,11 +261,17 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return _fill(self, _gen(generator).normal(self._size, self.dtype.name, mean, std))
 
 
-def random_(self, from_=None, to=None, *, generator=None, **kw):
-    from_ = kw.pop("from", from_)
-    if to is None and from_ is not None:
-        from_, to = 0, from_
-    return _fill(self, _gen(generator).random_(self._size, self.dtype.name, from_, to))
+def random_(self, *args, generator=None, **kw):
+    """random_() / random_(to) / random_(from, to) / random_(from=x) (then up to the dtype's maximum)."""
+    if len(args) == 1 and "to" not in kw:
+        low, high = 0, args[0]
+    else:
+        low, high = (list(args) + [None, None])[:2]
+    low = kw.pop("from", low)
+    high = kw.pop("to", high)
+    if kw:
+        raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kw))}'")
+    return _fill(self, _gen(generator).random_(self._size, self.dtype.name, low, high))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
