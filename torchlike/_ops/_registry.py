@@ -45,7 +45,7 @@ class Op:
 
     def __init__(self, name, fn, *, tensors=("input",), cast=None, dtype="promote", grad=None,
                  method=True, function=True, inplace=False, out=False, differentiable=True,
-                 returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None):
+                 returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None, tensor_only=()):
         self.name = name
         self.fn = fn
         sig = inspect.signature(fn)
@@ -60,6 +60,7 @@ class Op:
         self.cast = self.tensor_params if cast is None else tuple(cast)
         self.cast_mask = tuple(t in self.cast for t in self.tensor_params)
         self.nondiff = frozenset(nondiff)
+        self.tensor_only = tuple(self.index[t] for t in tensor_only)   # params that reject Python numbers
         self.dtype_rule = dtype if callable(dtype) else DTYPE_RULES[dtype]
         self.grad_name = grad or (camel(name) + "Backward0")
         self.method, self.function, self.inplace, self.out = method, function, inplace, out

@@ -55,6 +55,10 @@ def prepare(op: Op, args, kwargs):
             v = vals[i] = as_tensor_arg(v)
             if isinstance(v, Tensor):
                 tensors.append(v)
+    for i in op.tensor_only:
+        if not isinstance(vals[i], Tensor):
+            raise TypeError(f"{op.name}(): argument '{op.names[i]}' (position {i + 1}) must be Tensor, "
+                            f"not {type(args[i] if i < len(args) else vals[i]).__name__}")
     if op.check is not None:
         op.check(*vals)     # every bound value positionally, in the entry's parameter order
     return vals, tensors
@@ -83,7 +87,10 @@ def run(op, vals, tensors):
     needs_grad = (op.differentiable and grad_mode.is_grad_enabled()
                   and any(t._requires_grad for t in tensors))
     if not needs_grad:
-        res = op.kernel(statics, cast, outd, None)(*dyn)
+        try:
+            res = op.kernel(statics, cast, outd, None)(*dyn)
+        except (ValueError, TypeError) as e:
+            raise _broadcast_error(e, tensors) from None
         return _wrap(op, res, outd, dev)
     mask = tuple(_wants_grad(vals[i], op.names[i] in op.nondiff) for i in op.tensor_idx)
     diff = [d for d, m in zip(dyn, mask) if m]
@@ -93,6 +100,22 @@ def run(op, vals, tensors):
     inputs = [vals[i] for i, m in zip(op.tensor_idx, mask) if m]
     record(op.grad_name, out, inputs, vjp)
     return out
+
+
+def _broadcast_error(e, tensors):
+    """JAX's broadcasting failure, as PyTorch words it; any other error passes through unchanged."""
+    if "Incompatible shapes for broadcasting" not in str(e) and "incompatible shapes" not in str(e).lower():
+        return e
+    shapes = [t._size for t in tensors]
+    n = max(len(s) for s in shapes)
+    for d in range(n):
+        sizes = [s[len(s) - n + d] if len(s) - n + d >= 0 else 1 for s in shapes]
+        big = [x for x in sizes if x != 1]
+        if len(set(big)) > 1:
+            a, b = big[0], next(x for x in big if x != big[0])
+            return RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b ({b}) at "
+                                f"non-singleton dimension {d}")
+    return e
 
 
 def _wants_grad(v, nondiff):

@@ -318,7 +318,7 @@ def _index_select(input, dim, index):
     return jnp.take(input, index.reshape(-1), axis=dim % input.ndim)
 
 
-def _gather_check(input, dim, index, *, sparse_grad=False):
+def _gather_check(input, dim, index, sparse_grad=False):
     if index.dtype is not D.int64:
         raise RuntimeError("gather(): Expected dtype int64 for index")
     n = input.dim()

@@ -19,7 +19,7 @@ def _not_for(kinds, name):
         x = vals[0]
         d = getattr(x, "dtype", None)
         if d is not None and d._category in kinds:
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'{scalar_name(d)}\'')
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{scalar_name(d)}\'')
     return check
 
 
@@ -36,11 +36,23 @@ def _sub(input, other, *, alpha=1):
     return input - other * alpha if alpha != 1 else input - other
 
 
+def _result_not_for(kinds, name):
+    """check= factory on the promoted result dtype (binary ops): torch's NotImplementedError."""
+    def check(i, o, *rest):
+        d = D.result_type(i, o)
+        if d._category in kinds:
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{scalar_name(d)}\'')
+    return check
+
+
 def _no_bool_sub(i, o):
-    if getattr(i, "dtype", None) is D.bool_ and getattr(o, "dtype", D.bool_) is D.bool_ or \
-            getattr(i, "dtype", None) is D.bool_ and isinstance(o, bool):
+    bi, bo = getattr(i, "dtype", None) is D.bool_, getattr(o, "dtype", None) is D.bool_ or isinstance(o, bool)
+    if bi and bo:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                            "`logical_xor()` operator instead.")
+    if bi or bo:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 @register("rsub", tensors=T2, method=False)
@@ -98,7 +110,8 @@ def _floor_div_float(a, b):
     return jnp.where(b == 0, a / b, jnp.where(div == 0, jnp.copysign(0.0, a / b), floordiv))
 
 
-@register("floor_divide", tensors=T2, inplace=True, out=True, check=lambda i, o: _int_zero_div(i, o))
+@register("floor_divide", tensors=T2, inplace=True, out=True,
+          check=lambda i, o: (_result_not_for((0,), "div_floor")(i, o), _int_zero_div(i, o)))
 def _floor_divide(input, other):
     if jnp.issubdtype(input.dtype, jnp.integer):
         return jnp.floor_divide(input, other)
@@ -111,12 +124,14 @@ def _int_zero_div(i, o):
         raise RuntimeError("ZeroDivisionError")
 
 
-@register("remainder", tensors=T2, inplace=True, out=True, check=lambda i, o: _int_zero_div(i, o))
+@register("remainder", tensors=T2, inplace=True, out=True,
+          check=lambda i, o: (_result_not_for((0,), "remainder")(i, o), _int_zero_div(i, o)))
 def _remainder(input, other):
     return jnp.remainder(input, other)
 
 
-@register("fmod", tensors=T2, inplace=True, out=True, check=lambda i, o: _int_zero_div(i, o))
+@register("fmod", tensors=T2, inplace=True, out=True,
+          check=lambda i, o: (_result_not_for((0,), "fmod")(i, o), _int_zero_div(i, o)))
 def _fmod(input, other):
     return jnp.fmod(input, other)
 
@@ -144,12 +159,12 @@ def _float_power(input, exponent):
     return jnp.power(input, exponent)
 
 
-@register("atan2", tensors=T2, dtype="float", inplace=True, out=True, aliases=("arctan2",), method_aliases=("arctan2",))
+@register("atan2", tensors=T2, tensor_only=("other",), dtype="float", inplace=True, out=True, aliases=("arctan2",), method_aliases=("arctan2",))
 def _atan2(input, other):
     return jnp.arctan2(input, other)
 
 
-@register("hypot", tensors=T2, inplace=True, out=True)
+@register("hypot", tensors=T2, tensor_only=("other",), inplace=True, out=True, check=_result_not_for((0, 1), 'hypot'))
 def _hypot(input, other):
     return jnp.hypot(input, other)
 
@@ -164,22 +179,22 @@ def _xlogy(input, other):
     return jnp.where(jnp.isnan(other), other, jnp.where(input == 0, 0.0, input * jnp.log(other))).astype(input.dtype)
 
 
-@register("maximum", tensors=T2, out=True, check=lambda i, o: _no_complex("maximum", i, o))
+@register("maximum", tensors=T2, tensor_only=("other",), out=True, check=lambda i, o: _no_complex("maximum", i, o))
 def _maximum(input, other):
     return jnp.maximum(input, other)
 
 
-@register("minimum", tensors=T2, out=True, check=lambda i, o: _no_complex("minimum", i, o))
+@register("minimum", tensors=T2, tensor_only=("other",), out=True, check=lambda i, o: _no_complex("minimum", i, o))
 def _minimum(input, other):
     return jnp.minimum(input, other)
 
 
-@register("fmax", tensors=T2, out=True)
+@register("fmax", tensors=T2, tensor_only=("other",), out=True)
 def _fmax(input, other):
     return jnp.fmax(input, other)
 
 
-@register("fmin", tensors=T2, out=True)
+@register("fmin", tensors=T2, tensor_only=("other",), out=True)
 def _fmin(input, other):
     return jnp.fmin(input, other)
 
@@ -235,11 +250,11 @@ def _clamp_check(input, min=None, max=None):
 @register("clamp", tensors=("input", "min", "max"), inplace=True, out=True, aliases=("clip",),
           method_aliases=("clip",), check=_clamp_check)
 def _clamp(input, min=None, max=None):
-    out = input
+    out = input            # where-based so that the gradient at a bound is 1, as torch's
     if min is not None:
-        out = jnp.where(jnp.isnan(out), out, jnp.maximum(out, min))
+        out = jnp.where(out < min, min, out)
     if max is not None:
-        out = jnp.where(jnp.isnan(out), out, jnp.minimum(out, max))
+        out = jnp.where(out > max, max, out)
     return out
 
 
@@ -272,7 +287,7 @@ def _isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 for _name, _f in (("logical_and", jnp.logical_and), ("logical_or", jnp.logical_or),
                   ("logical_xor", jnp.logical_xor)):
     defop(_name, (lambda f: lambda input, other: f(input, other))(_f), tensors=T2, dtype="bool", inplace=True,
-          out=True, differentiable=False)
+          out=True, differentiable=False, tensor_only=("other",))
 
 defop("logical_not", lambda input: jnp.logical_not(input), dtype="bool", inplace=True, out=True,
       differentiable=False)
@@ -310,7 +325,8 @@ for _name, _f, _alias in (
         ("atanh", jnp.arctanh, ("arctanh",)), ("sigmoid", jax.nn.sigmoid, ()),
         ("erf", jax.scipy.special.erf, ()), ("erfc", jax.scipy.special.erfc, ()),
         ("erfinv", jax.scipy.special.erfinv, ()), ("lgamma", jax.scipy.special.gammaln, ()),
-        ("digamma", jax.scipy.special.digamma, ()), ("i0", jax.scipy.special.i0, ()),
+        ("digamma", lambda x: jnp.where(x == 0, -jnp.inf, jax.scipy.special.digamma(x)), ()),
+        ("i0", jax.scipy.special.i0, ()),
         ("sinc", jnp.sinc, ()), ("reciprocal", lambda x: 1 / x, ()), ("deg2rad", jnp.deg2rad, ()),
         ("rad2deg", jnp.rad2deg, ())):
     _unary(_name, _f, aliases=_alias)
@@ -320,12 +336,12 @@ defop("logit", lambda input, eps=None: jax.scipy.special.logit(input if eps is N
 
 for _name, _f in (("floor", jnp.floor), ("ceil", jnp.ceil), ("trunc", jnp.trunc), ("frac", lambda x: x - jnp.trunc(x))):
     _unary(_name, (lambda g: lambda x: x if jnp.issubdtype(x.dtype, jnp.integer) else g(x))(_f), dtype="same",
-           check=_not_for((0,), _name) if _name == "frac" else None)
+           check=_not_for((0, 1), _name) if _name == "frac" else _not_for((0,), _name + "_vml"))
 
 defop("fix", lambda input: jnp.trunc(input), dtype="same", inplace=True, out=True, grad="TruncBackward0")
 
 
-@register("round", dtype="same", inplace=True, out=True)
+@register("round", dtype="same", inplace=True, out=True, check=_not_for((0,), "round"))
 def _round(input, *, decimals=0):
     if jnp.issubdtype(input.dtype, jnp.integer):
         return input
@@ -337,6 +353,8 @@ def _round(input, *, decimals=0):
 @register("abs", dtype="real", inplace=True, out=True, aliases=("absolute",), method_aliases=("absolute",),
           check=_not_for((0,), "abs"))
 def _abs(input):
+    if jnp.issubdtype(input.dtype, jnp.floating):
+        return input * jnp.sign(input)      # |x| whose gradient at 0 is 0, as torch's (sgn(x))
     return jnp.abs(input)
 
 
@@ -350,16 +368,35 @@ def _bool_neg(i):
                            "a mask, use the `~` or `logical_not()` operator instead.")
 
 
-_unary("sign", jnp.sign, dtype="same", check=_not_for((3,), "sign"))
-_unary("sgn", lambda x: jnp.sign(x), dtype="same")
-_unary("square", jnp.square, dtype="same")
-_unary("positive", lambda x: x, dtype="same")
+def _sign(x):
+    return x if x.dtype == jnp.bool_ else jnp.sign(x)
+
+
+def _square_rule(op, vals):
+    d = D.int64 if vals[0].dtype is D.bool_ else vals[0].dtype
+    return d, (d,)
+
+
+def _no_bool_pos(i):
+    if i.dtype is D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+
+
+_unary("sign", _sign, dtype="same", check=_not_for((3,), "sign"))
+_unary("sgn", _sign, dtype="same")
+_unary("square", jnp.square, dtype=_square_rule)
+defop("positive", lambda input: input, dtype="same", check=_no_bool_pos)
 defop("signbit", lambda input: jnp.signbit(input), dtype="bool", out=True, differentiable=False)
 
 
-@register("relu", dtype="same", inplace=True, check=_not_for((0,), "clamp_min_scalar"))
+def _relu_check(i):
+    if i.dtype is D.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+
+
+@register("relu", dtype="same", inplace=True, check=_relu_check)
 def _relu(input):
-    return jnp.maximum(input, jnp.zeros((), input.dtype))
+    return jnp.where(input > 0, input, jnp.zeros((), input.dtype))   # gradient 0 at 0, as torch
 
 
 for _name, _f in (("isnan", jnp.isnan), ("isinf", jnp.isinf), ("isfinite", jnp.isfinite),
@@ -375,7 +412,12 @@ def _nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     return jnp.nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
 
 
-@register("heaviside", tensors=("input", "values"), out=True, inplace=True)
+def _heaviside_check(i, v):
+    if isinstance(v, type(i)) and v.dtype is not i.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+
+
+@register("heaviside", tensors=("input", "values"), out=True, inplace=True, check=_heaviside_check)
 def _heaviside(input, values):
     return jnp.where(input == 0, values, (input > 0).astype(input.dtype))
 
