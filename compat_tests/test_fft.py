@@ -1,6 +1,5 @@
 """torch.fft against PyTorch: values, dtype rules (real -> complex, ints promoted), n/s/dim/norm, layouts, errors,
 out= and gradients."""
-import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 

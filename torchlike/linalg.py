@@ -12,7 +12,7 @@ import math as _math
 from . import _ops
 from ._ops import dispatch as _dispatch
 from ._ops._registry import OPS as _OPS
-from ._ops.linalg_ops import LinAlgError
+from ._ops.linalg_ops import LinAlgError  # noqa: F401  (torch.linalg.LinAlgError)
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals",
            "eigvalsh", "inv", "inv_ex", "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power",

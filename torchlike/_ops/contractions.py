@@ -128,7 +128,8 @@ def _tensordot_check(a, b, dims=2):
         raise RuntimeError("both dimension lists should have same length")
     da, db, shown = _td_dims(a.dim(), dims)
     if a.dtype is D.bool_:
-        free = math.prod(a._size) * math.prod(b._size) // max(1, math.prod(a._size[_wrap(x, a.dim())] for x in da)) ** 2
+        k = math.prod(a._size[_wrap(x, a.dim())] for x in da)
+        free = math.prod(a._size) * math.prod(b._size) // max(1, k) ** 2
         not_implemented("dot" if free == 1 else "addmm_impl_cpu_", a)
     for x, y, s in zip(da, db, shown):
         sa, sb = a._size[_wrap(x, a.dim())], b._size[_wrap(y, b.dim())]
@@ -348,7 +349,8 @@ def _trapezoid(y, x=None, *, dx=None, dim=-1):
     return jnp.sum(_trapz_parts(y, x, dx, dim), axis=dim)
 
 
-@register("cumulative_trapezoid", tensors=("y", "x"), check=_trapz_check("cumulative_trapezoid"), dtype=_trapz_rule, method=False,
+@register("cumulative_trapezoid", tensors=("y", "x"), check=_trapz_check("cumulative_trapezoid"),
+          dtype=_trapz_rule, method=False,
           grad="CumsumBackward0")
 def _cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     return jnp.cumsum(_trapz_parts(y, x, dx, dim), axis=dim)
@@ -396,7 +398,8 @@ def _vector_norm_check(x, ord=2, dim=None, keepdim=False, dtype=None):
                            "the operation does not have an identity")
 
 
-@register("linalg_vector_norm", tensors=("x",), check=_vector_norm_check, dtype=_norm_rule, function=False, method=False, out=True,
+@register("linalg_vector_norm", tensors=("x",),
+          check=_vector_norm_check, dtype=_norm_rule, function=False, method=False, out=True,
           grad="LinalgVectorNormBackward0")
 def _vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     axes = _axes(dim, x.ndim) if x.ndim else None
@@ -420,7 +423,8 @@ def _matrix_norm_check(A, ord="fro", dim=(-2, -1), keepdim=False, dtype=None):
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
 
 
-@register("linalg_matrix_norm", tensors=("A",), check=_matrix_norm_check, dtype=_norm_rule, function=False, method=False, out=True,
+@register("linalg_matrix_norm", tensors=("A",),
+          check=_matrix_norm_check, dtype=_norm_rule, function=False, method=False, out=True,
           grad="LinalgVectorNormBackward0")
 def _matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     r0, c0 = dim[0] % A.ndim, dim[1] % A.ndim

@@ -7,8 +7,6 @@ is not positive-definite) are detected eagerly in the entry's `check`, as ATen d
 """
 from __future__ import annotations
 
-import math
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -16,7 +14,7 @@ import numpy as np
 from .. import _dtype as D
 from ._registry import register
 from .dispatch import scalar_name
-from .linalg import broadcast_check, not_implemented
+from .linalg import broadcast_check
 
 # --- shared checks -----------------------------------------------------------------------------------------
 
@@ -254,7 +252,8 @@ def _cholesky(input, upper=False):
     return _mH(L) if upper else L
 
 
-@register("linalg_cholesky", tensors=("A",), check=lambda A, upper=False: chol_check("linalg.cholesky", A, upper), dtype=_same,
+@register("linalg_cholesky", tensors=("A",),
+          check=lambda A, upper=False: chol_check("linalg.cholesky", A, upper), dtype=_same,
           function=False, method=False, out=True, grad="LinalgCholeskyExBackward0")
 def _linalg_cholesky(A, *, upper=False):
     return _cholesky(A, upper)
@@ -282,7 +281,8 @@ def _svd_check(name):
     return lambda A, *a: matrix_check(name, A, square=False)
 
 
-@register("linalg_svd", tensors=("A",), check=_svd_check("linalg.svd"), dtype=_keep, returns=("U", "S", "Vh"), function=False,
+@register("linalg_svd", tensors=("A",),
+          check=_svd_check("linalg.svd"), dtype=_keep, returns=("U", "S", "Vh"), function=False,
           method=False, out=True, grad="LinalgSvdBackward0")
 def _linalg_svd(A, full_matrices=True, *, driver=None):
     return tuple(jnp.linalg.svd(A, full_matrices=full_matrices))
@@ -299,7 +299,8 @@ def _svd(input, some=True, compute_uv=True):
     return U, S, _mH(Vh)
 
 
-@register("linalg_svdvals", tensors=("A",), check=_svd_check("linalg.svdvals"), dtype=_real_out, function=False, method=False,
+@register("linalg_svdvals", tensors=("A",),
+          check=_svd_check("linalg.svdvals"), dtype=_real_out, function=False, method=False,
           out=True, grad="LinalgSvdBackward0")
 def _svdvals(A, *, driver=None):
     return jnp.linalg.svd(A, compute_uv=False)
@@ -312,7 +313,8 @@ def _qr_check(A, mode="reduced"):
     matrix_check("linalg.qr", A, square=False)
 
 
-@register("linalg_qr", tensors=("A",), check=_qr_check, dtype=_keep, returns=("Q", "R"), function=False, method=False, out=True,
+@register("linalg_qr", tensors=("A",),
+          check=_qr_check, dtype=_keep, returns=("Q", "R"), function=False, method=False, out=True,
           grad="LinalgQrBackward0")
 def _linalg_qr(A, mode="reduced"):
     if mode == "r":
@@ -338,14 +340,16 @@ def _eigh(A, UPLO):
     return jnp.linalg.eigh(A, UPLO=UPLO.upper(), symmetrize_input=False)
 
 
-@register("linalg_eigh", tensors=("A",), check=_eigh_check("linalg.eigh"), dtype=_keep, returns=("eigenvalues", "eigenvectors"),
+@register("linalg_eigh", tensors=("A",),
+          check=_eigh_check("linalg.eigh"), dtype=_keep, returns=("eigenvalues", "eigenvectors"),
           function=False, method=False, out=True, grad="LinalgEighBackward0")
 def _linalg_eigh(A, UPLO="L"):
     w, v = _eigh(A, UPLO)
     return w, v
 
 
-@register("linalg_eigvalsh", tensors=("A",), check=_eigh_check("linalg.eigvalsh"), dtype=_real_out, function=False, method=False,
+@register("linalg_eigvalsh", tensors=("A",),
+          check=_eigh_check("linalg.eigvalsh"), dtype=_real_out, function=False, method=False,
           out=True, grad="LinalgEighBackward0")
 def _eigvalsh(A, UPLO="L"):
     return _eigh(A, UPLO)[0]
@@ -359,7 +363,8 @@ def _linalg_eig(A):
     return w, v
 
 
-@register("linalg_eigvals", tensors=("A",), check=lambda A: matrix_check("linalg.eigvals", A), dtype=_complex_out, function=False,
+@register("linalg_eigvals", tensors=("A",),
+          check=lambda A: matrix_check("linalg.eigvals", A), dtype=_complex_out, function=False,
           method=False, out=True, grad="LinalgEigBackward0")
 def _eigvals(A):
     return jnp.linalg.eigvals(A)

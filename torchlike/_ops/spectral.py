@@ -120,7 +120,8 @@ _GRAD = {"fft": "FftC2CBackward0", "ifft": "FftC2CBackward0", "rfft": "FftR2CBac
          "ihfft": "FftR2CBackward0", "irfft": "FftC2RBackward0", "hfft": "FftC2RBackward0"}
 
 for _name, (_fn, _kind, _ro) in _ONE_D.items():
-    register(f"fft_{_name}", check=_check_1d(_ro, _kind == "real"), dtype=_to_complex if _kind == "complex" else _to_real,
+    register(f"fft_{_name}", check=_check_1d(_ro, _kind == "real"),
+             dtype=_to_complex if _kind == "complex" else _to_real,
              function=False, method=False, out=True, grad=_GRAD[_name])(_c2c(_fn))
 
 _ND = {"fft2": (jnp.fft.fftn, 2), "ifft2": (jnp.fft.ifftn, 2), "rfft2": (jnp.fft.rfftn, 2),
@@ -157,8 +158,8 @@ def _hermitian_kernel(f, nd):
 
 for _name, _fn, _nd, _kind in (("ihfft2", _ihfftn, 2, "complex"), ("ihfftn", _ihfftn, 0, "complex"),
                                ("hfft2", _hfftn, 2, "real"), ("hfftn", _hfftn, 0, "real")):
-    register(f"fft_{_name}", check=_check_nd(_nd, "Only supports floating-point dtypes, but found: {}" if _kind == "complex"
-                                         else None, _kind == "real"),
+    _msg = "Only supports floating-point dtypes, but found: {}" if _kind == "complex" else None
+    register(f"fft_{_name}", check=_check_nd(_nd, _msg, _kind == "real"),
              dtype=_to_complex if _kind == "complex" else _to_real, function=False, method=False, out=True,
              grad="FftR2CBackward0" if _kind == "complex" else "FftC2RBackward0")(_hermitian_kernel(_fn, _nd))
 
