@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._tensor import Tensor
 from . import creation, dispatch, views
 from ._registry import OPS
-from . import pointwise, reduction, sorting, linalg, indexing, joining, linalg_ops, contractions, spectral  # noqa: F401  (fill the table)
+from . import pointwise, reduction, sorting, linalg, indexing, joining, linalg_ops, contractions, spectral, index_ops  # noqa: F401  (fill the table)
 
 __all__ = ["OPS", "FUNCTIONS", "install"]
 

@@ -13,109 +13,140 @@ from ._registry import register
 from .dispatch import call, check_leaf_inplace, commit_inplace, scalar_name
 
 
-def _is_advanced(i):
-    if isinstance(i, Tensor):
-        return i.dim() > 0 or i.dtype is D.bool_
-    return isinstance(i, (list, np.ndarray)) or (isinstance(i, tuple))
+_SCALAR_IDX = (int, np.integer)
 
 
-def _normalize(self, idx):
-    """Split an index into (items, tensors); items are static: ('t', k), ('s', a, b, c), None, Ellipsis, int."""
-    if not isinstance(idx, tuple):
-        idx = (idx,)
-    items, tensors = [], []
-    for i in idx:
-        if isinstance(i, Tensor) and i.dim() == 0 and i.dtype._category == 1:
-            i = int(i.item())
-        if i is None or i is Ellipsis or isinstance(i, slice):
-            items.append(i)
-        elif isinstance(i, bool):
-            items.append(("t", len(tensors)))
-            tensors.append(as_tensor_arg(np.array(i)))
-        elif isinstance(i, (int, np.integer)):
-            items.append(int(i))
-        else:
-            t = i if isinstance(i, Tensor) else as_tensor_arg(i if not isinstance(i, tuple) else list(i))
-            if t.dtype._category > 1:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            items.append(("t", len(tensors)))
-            tensors.append(t)
-    return items, tensors
+def _as_tuple(idx):
+    """torch's treatSequenceAsTuple: a list holding tensors, sequences, slices, None or Ellipsis is a tuple."""
+    if isinstance(idx, tuple):
+        return idx
+    if isinstance(idx, list) and len(idx) < 32 and any(
+            isinstance(i, (Tensor, list, tuple, slice, np.ndarray)) or i is None or i is Ellipsis for i in idx):
+        return tuple(idx)
+    return (idx,)
 
 
-def _consumed(item, tensors):
-    if item is None or item is Ellipsis:
-        return 0
-    if isinstance(item, tuple):
-        t = tensors[item[1]]
-        return max(t.dim(), 1) if t.dtype in (D.bool_, D.uint8) else 1
-    return 1
+def _index_tensor(i):
+    if isinstance(i, (list, tuple)) and len(i) == 0:
+        i = np.zeros(0, np.int64)
+    t = i if isinstance(i, Tensor) else as_tensor_arg(np.asarray(i) if isinstance(i, np.ndarray) else list(i))
+    if t.dtype._category > 1 or (t.dtype._category == 1 and t.dtype is not D.int64 and t.dtype not in
+                                 (D.int32, D.int16, D.int8, D.uint8)):
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if not t.dtype.is_floating_point and t.dtype._category > 1:
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return t
 
 
-def _expand_bool(self, items, tensors):
-    """Replace bool/uint8 masks by the integer indices of their nonzeros (needs concrete values, like torch)."""
-    out_items, out_t = [], []
-    dim = 0
-    n_used = sum(_consumed(i, tensors) for i in items)
-    if n_used > self.dim():
+def _classify(i):
+    """('none'|'ellipsis'|'slice'|'int'|'bool'|'mask'|'adv', value)."""
+    if i is None:
+        return "none", None
+    if i is Ellipsis:
+        return "ellipsis", None
+    if isinstance(i, slice):
+        return "slice", i
+    if isinstance(i, (bool, np.bool_)):
+        return "bool", bool(i)
+    if isinstance(i, _SCALAR_IDX):
+        return "int", int(i)
+    if isinstance(i, Tensor) and i.dim() == 0:
+        if i.dtype is D.bool_:
+            return "bool", bool(i.item())
+        if i.dtype._category == 1 or i.dtype is D.uint8:
+            if i.dtype is D.uint8:
+                return "mask", i
+            return "int", int(i.item())
+    if isinstance(i, (Tensor, list, tuple, np.ndarray)):
+        t = _index_tensor(i)
+        return ("mask" if t.dtype in (D.bool_, D.uint8) else "adv"), t
+    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                     f"indices (got {type(i).__name__})")
+
+
+def _slice_int(v):
+    if v is None or isinstance(v, int):
+        return v
+    if isinstance(v, Tensor):
+        return int(v.item())
+    return int(v.__index__())
+
+
+def _apply_index(self, idx):
+    """Basic items (ints, slices, None, Ellipsis, bool scalars) as a view `out` of self, in torch's order, and the
+    advanced indices as {dim of out: int64 jax array}; returns (out, adv)."""
+    items = [_classify(i) for i in _as_tuple(idx)]
+    used = sum(1 if k in ("int", "slice", "adv") else (max(v.dim(), 1) if k == "mask" else 0) for k, v in items)
+    if used > self.dim():
+        if self.dim() == 0 and any(k == "int" for k, _ in items):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                             "C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {self.dim()}")
-    for it in items:
-        if it is Ellipsis:
-            dim += self.dim() - n_used
-            out_items.append(it)
-            continue
-        if isinstance(it, tuple):
-            t = tensors[it[1]]
-            if t.dtype in (D.bool_, D.uint8):
-                m = np.asarray(t._value()).astype(bool)
-                k = max(m.ndim, 1)
-                for j in range(m.ndim):
-                    if m.shape[j] != self._size[dim + j]:
-                        raise IndexError(f"The shape of the mask [{', '.join(map(str, m.shape))}] at index {j} does "
-                                         f"not match the shape of the indexed tensor "
-                                         f"[{', '.join(map(str, self._size))}] at index {dim + j}")
-                if m.ndim == 0:   # x[True] / x[False]: a new axis of size 1 / 0
-                    out_items.append(None)
-                    out_items.append(("t", len(out_t)))
-                    out_t.append(jnp.zeros(int(m), jnp.int64))
-                    continue
-                for a in np.nonzero(m):
-                    out_items.append(("t", len(out_t)))
-                    out_t.append(jnp.asarray(a.astype(np.int64)))
-                dim += k
-                continue
-            size = self._size[dim]
-            v = t._value()
-            if not isinstance(v, jax.core.Tracer) and v.size:
-                arr = np.asarray(v)
-                bad = (arr >= size) | (arr < -size)
-                if bad.any():
-                    raise IndexError(f"index {int(arr[bad].reshape(-1)[0])} is out of bounds for dimension {dim} "
-                                     f"with size {size}")
-            out_items.append(("t", len(out_t)))
-            out_t.append(v)
+    out, dim, adv = self, 0, {}
+    for kind, v in items:
+        if kind == "ellipsis":
+            dim += self.dim() - used
+        elif kind == "none":
+            out = views.unsqueeze(out, dim)
             dim += 1
-            continue
-        if it is not None:
+        elif kind == "int":
+            size = out._size[dim]
+            if not -size <= v < size:
+                raise IndexError(f"index {v} is out of bounds for dimension {dim} with size {size}")
+            out = views.select(out, dim, v)
+        elif kind == "slice":
+            step = 1 if v.step is None else _slice_int(v.step)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            out = views.slice_dim(out, dim, _slice_int(v.start), _slice_int(v.stop), step)
             dim += 1
-        out_items.append(it)
-    return out_items, out_t
+        elif kind == "bool":
+            out = views.unsqueeze(out, dim)
+            adv[dim] = np.zeros(int(v), np.int64)
+            dim += 1
+        elif kind == "mask":
+            m = np.asarray(v._value()).astype(bool)
+            for j in range(m.ndim):
+                if m.shape[j] != out._size[dim + j]:
+                    raise IndexError(f"The shape of the mask [{', '.join(map(str, m.shape))}] at index {j} does not "
+                                     f"match the shape of the indexed tensor [{', '.join(map(str, out._size))}] at "
+                                     f"index {dim + j}")
+            for a in np.nonzero(m):
+                adv[dim] = a.astype(np.int64)
+                dim += 1
+        else:
+            size = out._size[dim]
+            arr = np.asarray(v._value()).astype(np.int64)
+            bad = (arr >= size) | (arr < -size)
+            if arr.size and bad.any():
+                raise IndexError(f"index {int(arr[bad].reshape(-1)[0])} is out of bounds for dimension {dim} with "
+                                 f"size {size}")
+            adv[dim] = np.where(arr < 0, arr + size, arr)
+            dim += 1
+    if adv:
+        try:
+            np.broadcast_shapes(*[a.shape for a in adv.values()])
+        except ValueError:
+            raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                             + ", ".join(f"[{', '.join(map(str, a.shape))}]" for a in adv.values())) from None
+    return out, adv
 
 
-def _freeze_items(items):
-    return tuple(("s", i.start, i.stop, i.step) if isinstance(i, slice) else i for i in items)
+def _adv_args(out, adv):
+    """(index tensors, static items) for the _index/_index_put entries: one item per dim of `out`."""
+    from .._tensor import from_array
+    items, arrays = [], []
+    for d in range(out.dim()):
+        if d in adv:
+            items.append(("t", len(arrays)))
+            arrays.append(from_array(jnp.asarray(adv[d])))
+        else:
+            items.append(("s", None, None, None))
+    return tuple(arrays), tuple(items)
 
 
 def _build_index(items, arrays):
-    out = []
-    for it in items:
-        if isinstance(it, tuple) and it[0] == "s":
-            out.append(slice(it[1], it[2], it[3]))
-        elif isinstance(it, tuple):
-            out.append(arrays[it[1]])
-        else:
-            out.append(it)
-    return tuple(out)
+    return tuple(slice(None) if it[0] == "s" else arrays[it[1]] for it in items)
 
 
 @register("_index", tensors=("input", "indices*"), cast=("input",), dtype="same", grad="IndexBackward0",
@@ -127,71 +158,104 @@ def _index(input, indices, items):
 @register("_index_put", tensors=("input", "indices*", "values"), cast=("input", "values"), dtype="same",
           grad="IndexPutBackward0", method=False, function=False, nondiff=("indices",))
 def _index_put_op(input, indices, values, items, accumulate=False):
-    idx = _build_index(items, indices)
-    ref = input.at[idx]
+    ref = input.at[_build_index(items, indices)]
     return ref.add(values) if accumulate else ref.set(values)
 
 
-def _basic(self, items):
-    """Apply basic indexing items (ints, slices, None, Ellipsis) as a view."""
-    n_used = sum(1 for i in items if i is not None and i is not Ellipsis)
-    if n_used > self.dim():
-        raise IndexError(f"too many indices for tensor of dimension {self.dim()}")
-    out = self
-    dim = 0
-    for it in items:
-        if it is Ellipsis:
-            dim += self.dim() - n_used
-        elif it is None:
-            out = views.unsqueeze(out, dim)
-            dim += 1
-        elif isinstance(it, int):
-            size = out._size[dim]
-            if not -size <= it < size:
-                raise IndexError(f"index {it} is out of bounds for dimension {dim} with size {size}")
-            out = views.select(out, dim, it)
-        else:
-            step = 1 if it.step is None else it.step
-            if step <= 0:
-                raise ValueError("step must be greater than zero")
-            out = views.slice_dim(out, dim, it.start, it.stop, step)
-            dim += 1
-    if out is self:
-        out = views.make_view(self, self._size, self._stride, self._offset, "AliasBackward0",
-                              views._reshape_pure, (self._size,))
-    return out
+def _alias(self):
+    return views.make_view(self, self._size, self._stride, self._offset, "AliasBackward0", views._reshape_pure,
+                           (self._size,))
 
 
 def getitem(self, idx):
-    items, tensors = _normalize(self, idx)
-    if not tensors:
-        if self.dim() == 0 and any(isinstance(i, int) for i in items):
-            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
-                             "C++ to convert a 0-dim tensor to a number")
-        return _basic(self, items)
-    items, arrays = _expand_bool(self, items, tensors)
-    return call("_index", (self, tuple(_arr_tensor(a) for a in arrays), _freeze_items(items)), {})
+    out, adv = _apply_index(self, idx)
+    if not adv:
+        return _alias(self) if out is self else out
+    arrays, items = _adv_args(out, adv)
+    return call("_index", (out, arrays, items), {})
 
 
-def _arr_tensor(a):
-    from .._tensor import from_array
-    return from_array(a) if not isinstance(a, Tensor) else a
+def _result_shape(out, adv):
+    """The shape that advanced indexing of `out` produces (NumPy placement: together, or first if split)."""
+    bshape = np.broadcast_shapes(*[a.shape for a in adv.values()])
+    dims = sorted(adv)
+    rest = [out._size[d] for d in range(out.dim()) if d not in adv]
+    if dims == list(range(dims[0], dims[-1] + 1)):
+        before = [out._size[d] for d in range(dims[0])]
+        return tuple(before) + tuple(bshape) + tuple(rest[len(before):])
+    return tuple(bshape) + tuple(rest)
+
+
+def _value_tensor(self, value):
+    if isinstance(value, (list, tuple)):
+        raise TypeError(f"can't assign a {type(value).__name__} to a torch.{_legacy_name(self)}")
+    return as_tensor_arg(value)
+
+
+def _legacy_name(t):
+    return {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "int32": "IntTensor",
+            "bool": "BoolTensor", "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor",
+            "float16": "HalfTensor", "bfloat16": "BFloat16Tensor", "complex64": "ComplexFloatTensor",
+            "complex128": "ComplexDoubleTensor"}[t._dtype.name]
+
+
+def _check_value_shape(value, shape):
+    if not isinstance(value, Tensor):
+        return value
+    vs = tuple(value._size)
+    while vs and vs[0] == 1 and len(vs) > len(shape):
+        vs = vs[1:]
+    try:
+        if len(vs) > len(shape) or np.broadcast_shapes(vs, shape) != tuple(shape):
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, value._size))}] cannot be "
+                           f"broadcast to indexing result of shape [{', '.join(map(str, shape))}]") from None
+    return value.reshape(vs) if vs != tuple(value._size) else value
 
 
 def setitem(self, idx, value):
-    check_leaf_inplace(self)
-    items, tensors = _normalize(self, idx)
-    if not isinstance(value, Tensor):
-        value = as_tensor_arg(value)
-    if not tensors:
-        if self.dim() == 0 and any(isinstance(i, int) for i in items):
-            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
-                             "C++ to convert a 0-dim tensor to a number")
-        copy_(_basic(self, items), value)
-        return
-    items, arrays = _expand_bool(self, items, tensors)
-    result = call("_index_put", (self, tuple(_arr_tensor(a) for a in arrays), value, _freeze_items(items)), {})
-    commit_inplace(self, result)
+    if self._requires_grad and self._grad_fn is None:
+        from ..autograd import grad_mode
+        if grad_mode.is_grad_enabled():
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    value = _value_tensor(self, value)
+    out, adv = _apply_index(self, idx)
+    if _differentiable_write(self, value):
+        _setitem_functional(self, out, adv, idx, value)
+    elif not adv:
+        copy_(out, value)
+    else:
+        _put_advanced(out, adv, value, False)
+
+
+def _differentiable_write(self, value):
+    from ..autograd import grad_mode
+    return grad_mode.is_grad_enabled() and (self._requires_grad or getattr(value, "_requires_grad", False))
+
+
+def _setitem_functional(self, out, adv, idx, value):
+    """self[idx] = value as one recorded op on `self` (a `put` at the flat positions the index selects), so that
+    autograd sees the write (writing through a view does not rebase the base's history)."""
+    from .._tensor import from_array
+    pos = from_array(jnp.arange(self.numel(), dtype=jnp.int64).reshape(self._size))
+    pout, padv = _apply_index(pos, idx)
+    flat = np.asarray(pout._value())
+    if padv:
+        flat = flat[tuple(padv.get(d, slice(None)) for d in range(flat.ndim))]
+    if isinstance(value, Tensor):
+        value = _check_value_shape(value, flat.shape)
+        src = value.to(self._dtype).expand(flat.shape)
+    else:
+        from .creation import full
+        src = full(flat.shape, value, dtype=self._dtype, device=self.device)
+    commit_inplace(self, call("put", (self, from_array(jnp.asarray(flat.reshape(-1))), src.reshape(-1)), {}))
+
+
+def _put_advanced(out, adv, value, accumulate):
+    value = _check_value_shape(value, _result_shape(out, adv))
+    arrays, items = _adv_args(out, adv)
+    commit_inplace(out, call("_index_put", (out, arrays, value, items, accumulate), {}))
 
 
 # --- copy_ / fill_ / zero_ / masked_fill ------------------------------------------------------------------
@@ -319,12 +383,17 @@ def _index_select(input, dim, index):
 
 
 def _gather_check(input, dim, index, sparse_grad=False):
-    if index.dtype is not D.int64:
-        raise RuntimeError("gather(): Expected dtype int64 for index")
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError("gather(): Expected dtype int32/int64 for index")
     n = input.dim()
     d = _wrap_dim(dim, n)
     if index.dim() != n and not (n == 0 and index.dim() <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for i in range(n if index.dim() == n else 0):
+        if i != d and index._size[i] > input._size[i]:
+            raise RuntimeError(f"Size does not match at dimension {i} expected index "
+                               f"[{', '.join(map(str, index._size))}] to be no larger than self "
+                               f"[{', '.join(map(str, input._size))}] apart from dimension {d}")
     arr = np.asarray(index._value())
     size = input._size[d] if n else 1
     if arr.size and ((arr >= size) | (arr < -size)).any():
@@ -343,17 +412,52 @@ def _gather(input, dim, index, *, sparse_grad=False):
     return jnp.take_along_axis(src, index, axis=d)
 
 
-def _scatter_idx(input, d, index):
-    grids = jnp.meshgrid(*[jnp.arange(s) for s in index.shape], indexing="ij")
-    grids[d] = index
+def scatter_index(input, dim, index):
+    """Full index arrays for scattering along `dim` at `index` (the other coordinates are the index's own)."""
+    if input.ndim == 0:
+        return ()
+    d = dim % input.ndim
+    grids = list(jnp.meshgrid(*[jnp.arange(s) for s in index.shape], indexing="ij"))
+    grids[d] = index % max(input.shape[d], 1)
     return tuple(grids)
 
 
+def scatter_check(input, dim, index, src=None, reduce=None, name="scatter"):
+    """torch's checks for scatter/scatter_add/scatter_reduce (and gather's via _gather_check)."""
+    n = input.dim()
+    d = _wrap_dim(dim, n)
+    if index.dtype is not D.int64 and (name != "scatter" or index.dtype is not D.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if isinstance(src, Tensor) and src.dtype is not input.dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+    if index.dim() != n and not (n == 0 and index.dim() <= 1) and index.numel():
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if n and index.dim() == n:
+        too_big = any(index._size[i] > input._size[i] for i in range(n) if i != d)
+        if isinstance(src, Tensor) and src.dim() == n:
+            too_big = too_big or any(index._size[i] > src._size[i] for i in range(n))
+        if too_big:
+            msg = (f"Expected index [{', '.join(map(str, index._size))}] to be no larger than self "
+                   f"[{', '.join(map(str, input._size))}] apart from dimension {d}")
+            if isinstance(src, Tensor):
+                msg += f" and to be no larger size than src [{', '.join(map(str, src._size))}]"
+            raise RuntimeError(msg)
+    size = input._size[d] if n else 1
+    arr = np.asarray(index._value())
+    bad = (arr >= size) | (arr < 0)
+    if arr.size and bad.any():
+        raise RuntimeError(f"index {int(arr[bad].reshape(-1)[0])} is out of bounds for dimension {d} with size {size}")
+
+
 @register("scatter", tensors=("input", "index", "src"), cast=("input", "src"), dtype="same", inplace=True,
-          out=True, nondiff=("index",))
+          out=True, nondiff=("index",), check=lambda i, d, x, s, reduce=None: scatter_check(i, d, x, s, reduce))
 def _scatter(input, dim, index, src, *, reduce=None):
-    d = dim % max(input.ndim, 1)
-    idx = _scatter_idx(input, d, index)
+    if input.ndim == 0:
+        v = jnp.asarray(src, input.dtype).reshape(-1)[:1].reshape(()) if index.size else input
+        return v if reduce is None else (input + v if reduce == "add" else input * v) if index.size else input
+    idx = scatter_index(input, dim, index)
     if not hasattr(src, "shape") or jnp.ndim(src) == 0:
         vals = jnp.broadcast_to(jnp.asarray(src, input.dtype), index.shape)
     else:
@@ -367,25 +471,42 @@ def _scatter(input, dim, index, src, *, reduce=None):
 
 
 @register("scatter_add", tensors=("input", "index", "src"), cast=("input", "src"), dtype="same", inplace=True,
-          out=True, nondiff=("index",))
+          out=True, nondiff=("index",), tensor_only=("src",),
+          check=lambda i, d, x, s: scatter_check(i, d, x, s, None, "scatter_add"))
 def _scatter_add(input, dim, index, src):
-    d = dim % max(input.ndim, 1)
-    return input.at[_scatter_idx(input, d, index)].add(src[tuple(slice(0, s) for s in index.shape)])
+    if input.ndim == 0:
+        return input + src.reshape(-1)[:index.size].sum() if index.size else input
+    return input.at[scatter_index(input, dim, index)].add(src[tuple(slice(0, s) for s in index.shape)])
 
 
-@register("take", tensors=("input", "index"), cast=("input",), dtype="same", out=True, nondiff=("index",))
+def _take_check(input, index):
+    from .index_ops import flat_bounds
+    if index.dtype is not D.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {scalar_name(index.dtype)}")
+    flat_bounds(index, input.numel())
+
+
+@register("take", tensors=("input", "index"), cast=("input",), dtype="same", out=True, nondiff=("index",),
+          check=_take_check, tensor_only=("index",))
 def _take(input, index):
-    return jnp.take(input.reshape(-1), index)
+    return jnp.take(input.reshape(-1), index % max(input.size, 1))
 
 
 def index_put_(self, indices, values, accumulate=False):
     check_leaf_inplace(self)
-    items = [("t", k) for k in range(len(indices))]
-    items, arrays = _expand_bool(self, items, list(indices))
-    if not isinstance(values, Tensor):
-        values = as_tensor_arg(values)
-    r = call("_index_put", (self, tuple(_arr_tensor(a) for a in arrays), values, _freeze_items(items), accumulate), {})
-    commit_inplace(self, r)
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put_(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
+    out, adv = _apply_index(self, tuple(slice(None) if i is None else
+                                        (i if not isinstance(i, Tensor) or i.dim() else i.reshape(1) if
+                                         i.dtype is not D.bool_ else i) for i in indices))
+    values = _value_tensor(self, values)
+    if not adv:
+        if accumulate:
+            out.add_(values)
+        else:
+            copy_(out, values)
+        return self
+    _put_advanced(out, adv, values, accumulate)
     return self
 
 

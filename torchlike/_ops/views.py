@@ -11,15 +11,34 @@ from .._size import Size
 from .._storage import contiguous_strides
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import _graph, grad_mode
-from ._registry import freeze
+from ._registry import freeze, register
 
 VIEWS = {}      # name -> (python function, method?, function?)
 
 
-def make_view(base, size, stride, offset, grad_name, pure, statics=()):
+def is_contiguous_strides(size, stride):
+    """c10's contiguity rule: dimensions of size 1 (and empty tensors) do not constrain the strides."""
+    if 0 in size:
+        return True
+    expected = 1
+    for n, st in zip(reversed(size), reversed(stride)):
+        if n != 1:
+            if st != expected:
+                return False
+            expected *= n
+    return True
+
+
+def make_view(base, size, stride, offset, grad_name, pure, statics=(), part=None):
     """A tensor aliasing `base`'s storage; `pure(x, *statics)` computes the same values from base's values."""
     size, stride = tuple(size), tuple(stride)
-    out = Tensor._wrap(base._storage, size, stride, offset, base._dtype, base=base._base if base._base is not None else base)
+    out = Tensor._wrap(base._storage, size, stride, offset, base._dtype, base=base._base if base._base is not None else base,
+                       contig=is_contiguous_strides(size, stride))
+    if part is not None or isinstance(base, PartView):      # x.real / x.imag and views of them
+        out.__class__ = PartView
+        out._part = base._part if part is None else part
+        if part is not None:
+            out._dtype = base._dtype.to_real()
     if base._requires_grad and grad_mode.is_grad_enabled():
         k = _view_kernel(pure, freeze(statics))
         _, vjp = k(base._value())
@@ -56,9 +75,9 @@ def infer_size(shape, numel):
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for i, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape [{', '.join(map(str, shape))}]")
     known = math.prod(s for s in shape if s != -1)
     if neg:
         if known == 0 or numel % known:
@@ -292,14 +311,23 @@ def flatten(self, start_dim=0, end_dim=-1):
 
 @view_op("ravel")
 def ravel(self):
-    return reshape(self, (-1,))
+    return view(self.contiguous(), (-1,))
 
 
 @view_op("unflatten")
 def unflatten(self, dim, sizes):
     n = self.dim()
     d = _wrap_dim(dim, n)
-    sizes = infer_size(tuple(sizes), self._size[d])
+    sizes = tuple(int(s) for s in sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    if sizes.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = math.prod(s for s in sizes if s != -1)
+    if (-1 in sizes and (known == 0 or self._size[d] % known)) or (-1 not in sizes and known != self._size[d]):
+        raise RuntimeError(f"unflatten: Provided sizes [{', '.join(map(str, sizes))}] don't multiply up to the size of "
+                           f"dim {dim} ({self._size[d]}) in the input tensor")
+    sizes = infer_size(sizes, self._size[d])
     return view(self, self._size[:d] + sizes + self._size[d + 1:])
 
 
@@ -339,7 +367,9 @@ def slice_dim(self, dim, start, stop, step=1):
     new_size[dim] = length
     new_stride = list(self._stride)
     new_stride[dim] = self._stride[dim] * step
-    offset = self._offset + (start * self._stride[dim] if length else 0)
+    offset = self._offset + start * self._stride[dim]
+    if 0 in new_size:   # (_storage's read kernels cannot slice past the end of the buffer, even for no elements)
+        offset = min(offset, self._storage.numel)
     return make_view(self, new_size, new_stride, offset, "SliceBackward0", _slice_pure,
                      (dim, start, start + (length - 1) * step + 1 if length else start, step))
 
@@ -350,6 +380,10 @@ def narrow(self, dim, start, length):
     d = _wrap_dim(dim, n)
     start = int(start)
     size = self._size[d]
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
         start += size
     if not 0 <= start <= size or length < 0 or start + length > size:
@@ -371,7 +405,7 @@ def split(self, split_size_or_sections, dim=0):
         step = split_size_or_sections
         if step <= 0 and size:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
-        bounds = [(i, min(i + step, size)) for i in range(0, size, step)] if step else [(0, 0)]
+        bounds = [(i, min(i + step, size)) for i in range(0, size, step)] if step and size else [(0, 0)]
     else:
         secs = list(split_size_or_sections)
         if sum(secs) != size:
@@ -451,6 +485,8 @@ def as_strided(self, size, stride, storage_offset=None):
                            f" storage offset {off}, and itemsize {self._dtype.itemsize} requiring a storage size of "
                            f"{need * self._dtype.itemsize} are out of bounds for storage of size "
                            f"{self._storage.numel * self._dtype.itemsize}")
+    if isinstance(self, PartView):
+        raise NotImplementedError("as_strided of x.real / x.imag is not supported by torchlike")
     # the pure function works on the base's own (contiguous) values only when self is contiguous from 0
     return make_view(self, size, stride, off, "AsStridedBackward0", _as_strided_pure,
                      (size, stride, off - self._offset))
@@ -486,8 +522,102 @@ def _unfold_pure(x, d, size, step):
     return jnp.moveaxis(y, d + 1, -1)
 
 
-def _real_pure(x, part):
-    return jnp.real(x) if part == "real" else jnp.imag(x)
+# --- real / imag: aliasing views of one part of a complex storage ---------------------------------------------
+
+class PartView(Tensor):
+    """x.real / x.imag of a complex tensor: a real-dtype tensor over the complex Storage. Internally its
+    size/stride/offset address complex elements (so every view op works unchanged); the public strides and
+    offset are torch's, in units of real elements. Reads take one part, writes replace one part."""
+
+    __slots__ = ()
+
+    def _complex(self):
+        return Tensor._value(self)
+
+    def _value(self):
+        v = Tensor._value(self)
+        return jnp.imag(v) if self._part else jnp.real(v)
+
+    def _assign(self, value):
+        cur = Tensor._value(self)
+        value = jnp.broadcast_to(jnp.asarray(value).astype(self._dtype.np), self._size)
+        new = jax.lax.complex(jnp.real(cur), value) if self._part else jax.lax.complex(value, jnp.imag(cur))
+        dtype = self._dtype
+        self._dtype = D.from_numpy_dtype(cur.dtype)
+        try:
+            Tensor._assign(self, new)
+        finally:
+            self._dtype = dtype
+
+    def stride(self, dim=None):
+        st = tuple(2 * s for s in self._stride)
+        return st if dim is None else st[_wrap_dim(dim, len(st))]
+
+    def storage_offset(self):
+        return 2 * self._offset + self._part
+
+    def is_contiguous(self, memory_format=None):
+        return is_contiguous_strides(self._size, self.stride())
+
+    def data_ptr(self):
+        return id(self._storage) * 64 + self.storage_offset() * self._dtype.itemsize
+
+    def _same(self, base, keep_grad):
+        t = Tensor._wrap(self._storage, self._size, self._stride, self._offset, self._dtype, base=base,
+                         contig=self._contig)
+        t.__class__ = PartView
+        t._part = self._part
+        return t
+
+    def detach(self):
+        return self._same(self._base, False)
+
+    @property
+    def data(self):
+        return self._same(None, False)
+
+    def numpy(self, *, force=False):
+        if force:
+            return self.detach().cpu().numpy()
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        from .._storage import numpy_view
+        flat = self._storage.flat_numpy().view(self._dtype.np)
+        return numpy_view(flat, self._size, self.stride(), self.storage_offset())
+
+
+def _part_pure(x, part):
+    return jnp.imag(x) if part else jnp.real(x)
+
+
+def _part(self, part):
+    if not self._dtype.is_complex:
+        if part:
+            raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        return self
+    return make_view(self, self._size, self._stride, self._offset, "SelectBackward0", _part_pure, (part,), part=part)
+
+
+def _set_part(part):
+    def setter(self, value):
+        _part(self, part).copy_(value)
+    return setter
+
+
+@view_op("real")
+def real(input):
+    return _part(input, 0)
+
+
+@view_op("imag")
+def imag(input):
+    return _part(input, 1)
+
+
+Tensor.real = property(real, _set_part(0))
+Tensor.imag = property(imag, _set_part(1))
+VIEWS["real"] = (real, False, True)
+VIEWS["imag"] = (imag, False, True)
 
 
 def _T(self):
@@ -511,3 +641,37 @@ def _H(self):
 
 
 PROPERTIES = {"T": _T, "mT": _mT, "H": _H, "mH": lambda self: _mT(self)}
+
+
+# --- view_as_real / view_as_complex: value copies for now (torchlike's Storage holds complex elements) --------
+
+def _view_as_real_check(input):
+    if not input._dtype.is_complex:
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+
+
+def _view_as_complex_check(input):
+    if input._dtype not in (D.float32, D.float64):
+        raise RuntimeError("view_as_complex is only supported for half, float and double tensors, but got a tensor "
+                           f"of scalar type: {_scalar_name(input._dtype)}")
+    if not input._size or input._size[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if input._stride[-1] != 1:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+
+
+def _scalar_name(d):
+    from .dispatch import scalar_name
+    return scalar_name(d)
+
+
+@register("view_as_real", dtype=lambda op, v: (None, (v[0].dtype.to_real(),)), check=_view_as_real_check,
+          method=False, grad="ViewAsRealBackward0")
+def _view_as_real(input):
+    return jnp.stack([jnp.real(input), jnp.imag(input)], axis=-1)
+
+
+@register("view_as_complex", dtype=lambda op, v: (None, (D.complex64 if v[0].dtype is D.float32 else D.complex128,)),
+          check=_view_as_complex_check, method=False, grad="ViewAsComplexBackward0")
+def _view_as_complex(input):
+    return jax.lax.complex(input[..., 0], input[..., 1])
