@@ -119,3 +119,23 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 def get_printoptions():
     from . import _tensor_str
     return _tensor_str.get_printoptions()
+
+
+_LAZY_MODULES = ("nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
+                 "jit", "onnx", "backends", "special", "amp")
+_LAZY_ATTRS = {"save": "serialization", "load": "serialization", "compile": "_compile",
+               "from_jax": "_jax_bridge", "to_jax": "_jax_bridge"}
+
+
+def __getattr__(name):
+    """Submodules (torch.nn, torch.optim, ...) load on first use, keeping `import torchlike` fast."""
+    import importlib
+    if name in _LAZY_MODULES:
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+    elif name in _LAZY_ATTRS:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY_ATTRS[name]}"), name)
+    raise AttributeError(f"module 'torch' has no attribute '{name}'")

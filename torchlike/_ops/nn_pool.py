@@ -1,0 +1,2 @@
+"""Op-table entries for torch.nn.functional: pool."""
+from __future__ import annotations

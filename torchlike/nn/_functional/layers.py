@@ -1,0 +1,4 @@
+"""nn.functional: layers."""
+from __future__ import annotations
+
+__all__: list = []

@@ -1,0 +1,4 @@
+"""nn.functional: linear."""
+from __future__ import annotations
+
+__all__: list = []

@@ -1,0 +1,2 @@
+"""nn.init."""
+from __future__ import annotations

@@ -1,0 +1,4 @@
+"""nn.modules.attention."""
+from __future__ import annotations
+
+__all__: list = []

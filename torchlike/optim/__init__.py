@@ -1,0 +1,2 @@
+"""torch.optim."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""torch.utils.data."""
+from __future__ import annotations
