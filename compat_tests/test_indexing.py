@@ -204,9 +204,7 @@ INDEX_OPS = [
     ("nonzero_tuple", lambda lib, x: lib.nonzero(x > 0, as_tuple=True)),
     ("nonzero_method", lambda lib, x: (x > 1).nonzero()),
     ("argwhere", lambda lib, x: lib.argwhere(x > 0)),
-    pytest.param("where_1arg", lambda lib, x: lib.where(x > 0), marks=pytest.mark.xfail(
-        reason="pointwise.py: the `where` entry requires input/other; torch.where(cond) is nonzero(cond, "
-               "as_tuple=True) (indexing.nonzero)", strict=True)),
+    ("where_1arg", lambda lib, x: lib.where(x > 0)),
 ]
 
 SCATTER_REDUCE = [(r, s) for r in ["sum", "prod", "mean", "amax", "amin"] for s in [True, False]]

@@ -234,8 +234,6 @@ def test_base_and_is_view():
     check(go)
 
 
-@pytest.mark.xfail(reason="core: _tensor.py Tensor.detach passes base=self._base; torch's detach() is not a view "
-                          "(_base None, _is_view() False): pass base=None", strict=True)
 def test_detach_is_not_view():
     check(lambda lib: (lib.arange(12.0).view(3, 4).detach()._is_view(),))
 

@@ -38,7 +38,7 @@ from ._ops.creation import (arange, as_tensor, asarray, empty, empty_like, eye, 
                             linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros, zeros_like)
 from ._ops.creation import range_ as range  # noqa: E402,A001
 from ._ops.indexing import argwhere, masked_select, nonzero  # noqa: E402
-from ._ops.joining import meshgrid  # noqa: E402
+from ._ops.joining import broadcast_shapes, broadcast_tensors, meshgrid, repeat_interleave  # noqa: E402
 
 __version__ = "2.13.0+torchlike"
 default_generator = random._default
@@ -94,21 +94,24 @@ def min(input, *args, out=None, **kwargs):  # noqa: A001
     return r if out is None else _ops.dispatch.write_out(out, r)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    return input.repeat_interleave(repeats, dim)
 
 
-def broadcast_tensors(*tensors):
-    shape = _jax.numpy.broadcast_shapes(*[t._size for t in tensors])
-    return tuple(t.expand(shape) for t in tensors)
 
 
-def broadcast_shapes(*shapes):
-    return Size(_jax.numpy.broadcast_shapes(*[tuple(s) if not isinstance(s, _builtins.int) else (s,) for s in shapes]))
 
 
 def detach(input):
     return input.detach()
+
+
+_where_op = where  # noqa: F821  (the op-table function)
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """torch.where(cond, x, y), or torch.where(cond) == torch.nonzero(cond, as_tuple=True)."""
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    return _where_op(condition, input, other, out=out) if out is not None else _where_op(condition, input, other)
 
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):

@@ -249,7 +249,7 @@ class Tensor:
         return self._storage.version
 
     def detach(self):
-        return Tensor._wrap(self._storage, self._size, self._stride, self._offset, self._dtype, base=self._base)
+        return Tensor._wrap(self._storage, self._size, self._stride, self._offset, self._dtype, contig=self._contig)
 
     def detach_(self):
         self._grad_fn = None

@@ -16,7 +16,12 @@ def _make_function(op):
     if op.out:
         def fn(*args, out=None, **kwargs):
             r = dispatch.call(op, args, kwargs)
-            return r if out is None else dispatch.write_out(out, r)
+            if out is None:
+                return r
+            if op.inplace_exact and isinstance(out, Tensor) and out.dtype is not r.dtype:
+                raise RuntimeError(f"the output given to {op.name} has dtype {dispatch.scalar_name(out.dtype)} but "
+                                   f"the operation's result requires dtype {dispatch.scalar_name(r.dtype)}")
+            return dispatch.write_out(out, r)
     else:
         def fn(*args, **kwargs):
             return dispatch.call(op, args, kwargs)

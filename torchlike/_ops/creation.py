@@ -16,9 +16,11 @@ from .._storage import Storage
 from .._tensor import Tensor, from_array
 
 
-def _size_args(size, kw=None):
+def _size_args(size, kw=None, name="empty"):
     if kw is not None:
         size = (kw,)
+    if not size:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = tuple(size[0])
     out = []
@@ -79,12 +81,12 @@ def _out(out, t):
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size_=None):
-    return full(_size_args(size), 0, out=out, dtype=dtype or D.get_default_dtype(), device=device,
+    return full(_size_args(size, name="zeros"), 0, out=out, dtype=dtype or D.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
-    return full(_size_args(size), 1, out=out, dtype=dtype or D.get_default_dtype(), device=device,
+    return full(_size_args(size, name="ones"), 1, out=out, dtype=dtype or D.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
@@ -252,6 +254,8 @@ def _infer_dtype(data):
         kind = max(kind, k)
     if found is not None and not seen:
         return found
+    if found is None and not seen:
+        return D.get_default_dtype()     # torch.tensor([]) is float32
     scal = [D.bool_, D.int64, D.get_default_dtype(), D.default_complex()][kind]
     if found is None:
         return scal

@@ -201,6 +201,9 @@ def inplace(op, self, args, kwargs):
     result = call(op, (self,) + tuple(args), kwargs)
     if isinstance(result, tuple):
         result = result[0]
+    if op.inplace_exact and result.dtype is not self._dtype:
+        raise RuntimeError(f"the base given to {op.name}_ has dtype {scalar_name(self._dtype)} but the operation's "
+                           f"result requires dtype {scalar_name(result.dtype)}")
     check_inplace(self, result)
     commit_inplace(self, result)
     return self

@@ -152,7 +152,7 @@ def _pow(input, exponent):
     return jnp.power(input, exponent)
 
 
-@register("float_power", tensors=("input", "exponent"), inplace=True, out=True,
+@register("float_power", tensors=("input", "exponent"), inplace=True, out=True, inplace_exact=True,
           dtype=lambda op, v: ((D.complex128, (D.complex128,)) if D.result_type(v[0], v[1]).is_complex
                                else (D.float64, (D.float64,))))
 def _float_power(input, exponent):
