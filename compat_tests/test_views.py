@@ -383,10 +383,7 @@ GRAD_CASES = [
     ("as_strided", lambda lib, x: x.as_strided((2, 2), (1, 2)) ** 2, [((3, 4),)]),
     ("view_of_view", lambda lib, x: x.t()[1:].reshape(-1)[::2] * 5, [((3, 4),)]),
     ("mT", lambda lib, x: x.mT @ x, [((2, 3, 2),)]),
-    pytest.param("inplace_on_view", lambda lib, x: _inplace_on_view(x), [((3, 4),)], marks=pytest.mark.xfail(
-        reason="core: an in-place op on a view does not rebase the base's history (torch's CopySlices); "
-               "dispatch.commit_inplace/_graph.rebase_inplace should, when self._base requires grad, record on the "
-               "base a node whose vjp zeroes the view's region of ct and routes that region to `result`", strict=True)),
+    ("inplace_on_view", lambda lib, x: _inplace_on_view(x), [((3, 4),)]),
 ]
 
 

@@ -214,6 +214,9 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        if self._version_at is not None and self._version_at != self._storage.version:
+            from .autograd._views import refresh_view
+            refresh_view(self)
         return self._grad_fn
 
     @property

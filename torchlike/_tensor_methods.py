@@ -126,8 +126,12 @@ def retain_grad(self):
         t = ref()
         if t is not None and cts[nr] is not None:
             from ._tensor import from_array
-            g = from_array(cts[nr], t._dtype, t.device)
-            t._grad = g if t._grad is None else from_array(t._grad._value() + cts[nr], t._dtype, t.device)
+            c = cts[nr]
+            if isinstance(c, Tensor):      # create_graph: keep the gradient's history
+                t._grad = c if t._grad is None else t._grad + c
+                return
+            g = from_array(c, t._dtype, t.device)
+            t._grad = g if t._grad is None else from_array(t._grad._value() + c, t._dtype, t.device)
     node._pre_hooks.append(hook)
 
 
@@ -144,13 +148,15 @@ def register_hook(self, hook):
     dev, dt = self.device, self._dtype
 
     def pre(cts):
-        if cts[nr] is None:
+        c = cts[nr]
+        if c is None:
             return None
-        r = hook(from_array(cts[nr], dt, dev))
+        graph = isinstance(c, Tensor)
+        r = hook(c if graph else from_array(c, dt, dev))
         if r is None:
             return None
         cts = list(cts)
-        cts[nr] = r._value()
+        cts[nr] = r if graph else r._value()
         return cts
     node._pre_hooks.append(pre)
     return _Handle(node._pre_hooks, pre)

@@ -97,6 +97,11 @@ class Op:
             k = self.kernels[key] = _build_kernel(self, statics, cast_dtype, out_dtypes, grad_mask)
         return k
 
+    def masked_pure(self, statics, cast_dtype, out_dtypes, grad_mask):
+        """(key, f(diff, rest) -> out): the kernel's pure function, for recomputation (create_graph)."""
+        key = (self.name, statics, tuple(map(type, statics)), cast_dtype, out_dtypes, grad_mask)
+        return key, self.kernel(statics, cast_dtype, out_dtypes, grad_mask).masked_pure
+
 
 def _build_kernel(op, statics, cast_dtype, out_dtypes, grad_mask):
     fn, names, tidx, sidx, cmask, npos = op.fn, op.names, op.tensor_idx, op.static_idx, op.cast_mask, op.npos
@@ -126,12 +131,24 @@ def _build_kernel(op, statics, cast_dtype, out_dtypes, grad_mask):
         return jax.jit(pure)
 
     # forward that also returns the VJP (a pytree of residuals), differentiating the masked slots only
+    def masked(diff, rest):
+        it, jt = iter(diff), iter(rest)
+        return pure(*[next(it) if m else next(jt) for m in grad_mask])
+
     def fwd(diff, rest):
-        def f(*d):
-            it, jt = iter(d), iter(rest)
-            return pure(*[next(it) if m else next(jt) for m in grad_mask])
-        return jax.vjp(f, *diff)
-    return jax.jit(fwd)
+        return jax.vjp(lambda *d: masked(d, rest), *diff)
+    k = jax.jit(fwd)
+    return _Kernel(k, masked)
+
+
+class _Kernel:
+    """A jitted forward-with-VJP plus its pure masked function (for create_graph's recomputation)."""
+
+    __slots__ = ("__call__", "masked_pure")
+
+    def __init__(self, jitted, masked):
+        self.__call__ = jitted
+        self.masked_pure = masked
 
 
 # --- dtype rules: (op, bound values, tensor dtypes of the tensor params) -> (cast dtype, (out dtypes...)) ---

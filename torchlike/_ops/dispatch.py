@@ -95,11 +95,45 @@ def run(op, vals, tensors):
     mask = tuple(_wants_grad(vals[i], op.names[i] in op.nondiff) for i in op.tensor_idx)
     diff = [d for d, m in zip(dyn, mask) if m]
     rest = [d for d, m in zip(dyn, mask) if not m]
-    res, vjp = op.kernel(statics, cast, outd, mask)(diff, rest)
+    k = op.kernel(statics, cast, outd, mask)
+    res, vjp = k(diff, rest)
     out = _wrap(op, res, outd, dev)
     inputs = [vals[i] for i, m in zip(op.tensor_idx, mask) if m]
-    record(op.grad_name, out, inputs, vjp)
+    node = record(op.grad_name, out, inputs, vjp)
+    node._fwd = ((op.name, statics, tuple(map(type, statics)), cast, outd, mask), k.masked_pure, rest)
+    saves = _SAVES.get(op.name, "inputs")
+    if saves == "inputs":
+        _graph.save_versions(node, [t for t in _flat(inputs) if t is not None])
+    elif saves == "all":
+        _graph.save_versions(node, [t for t in tensors if t._dtype._category >= 2])
+    elif saves == "cross":      # a*b: b is saved for a's gradient and a for b's (torch's mul/mm rule)
+        a, b = vals[op.tensor_idx[-2]], vals[op.tensor_idx[-1]]
+        _graph.save_versions(node, [t for t, o in ((a, b), (b, a)) if isinstance(t, Tensor) and
+                                    getattr(o, "_requires_grad", False) and t._dtype._category >= 2])
+    elif saves == "output":
+        _graph.save_versions(node, (), [(0, out if not isinstance(out, tuple) else out[0])])
     return out
+
+
+def _flat(slots):
+    for s in slots:
+        if isinstance(s, tuple):
+            yield from (x for x in s if isinstance(x, Tensor))
+        else:
+            yield s
+
+
+# Which values an op's backward reads (torch's SavedVariables), for the "modified by an inplace operation" check.
+# Default: its differentiable inputs. Linear ops read none; these read their output.
+_SAVES = dict.fromkeys(
+    "add sub rsub neg positive sum mean nansum cat stack hstack vstack dstack column_stack clone contiguous "
+    "index_select gather scatter scatter_add masked_fill masked_scatter where flip fliplr flipud roll repeat tile "
+    "tril triu diag diag_embed cumsum real imag conj resolve_conj resolve_neg trace take take_along_dim "
+    "index_put index_add index_copy index_fill put reshape flatten pad narrow_copy movedim expand_copy "
+    "lerp_ to_copy _to_copy type_as".split(), "none")
+_SAVES.update(dict.fromkeys("exp exp2 expm1 sigmoid tanh relu sqrt rsqrt softmax log_softmax".split(), "output"))
+_SAVES.update(dict.fromkeys("mul div true_divide matmul mm bmm mv dot addmm baddbmm addmv".split(), "cross"))
+_SAVES.update(dict.fromkeys("atan2 maximum minimum".split(), "all"))
 
 
 def _broadcast_error(e, tensors):
@@ -189,8 +223,13 @@ def check_inplace(self, result):
 
 
 def check_leaf_inplace(self):
-    if self._requires_grad and self._grad_fn is None and grad_mode.is_grad_enabled():
+    if not grad_mode.is_grad_enabled():
+        return
+    if self._requires_grad and self._grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    b = self._base
+    if b is not None and b._requires_grad and b._grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def inplace(op, self, args, kwargs):
@@ -212,8 +251,16 @@ def inplace(op, self, args, kwargs):
 def commit_inplace(self, result):
     """Store `result` in `self` (an in-place update), rebasing autograd history if needed."""
     self._assign(result._value())
-    if result._grad_fn is not None or self._grad_fn is not None:
-        _graph.rebase_inplace(self, result)
+    gf = result._grad_fn
+    if gf is not None:
+        _graph.refresh_saved(gf, self)      # the op read `self` before this write: not a modification
+    if gf is not None or self._grad_fn is not None:
+        base = self._base
+        if base is not None and grad_mode.is_grad_enabled() and (base._requires_grad or result._requires_grad):
+            from ..autograd import _views
+            _views.copy_slices(base, self, result)
+        else:
+            _graph.rebase_inplace(self, result)
 
 
 def write_out(out, result):

@@ -43,6 +43,7 @@ def make_view(base, size, stride, offset, grad_name, pure, statics=(), part=None
         k = _view_kernel(pure, freeze(statics))
         _, vjp = k(base._value())
         _graph.record(grad_name, out, [base], vjp)
+        out._version_at = out._storage.version      # a later in-place write through another alias regenerates it
     return out
 
 

@@ -10,7 +10,8 @@ from ._engine import run_backward
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
 
 
-def _make_grads(outputs, grads):
+def _make_grads(outputs, grads, create_graph=False):
+    from .._tensor import from_array
     out = []
     for t, g in zip(outputs, grads):
         if g is None:
@@ -18,7 +19,8 @@ def _make_grads(outputs, grads):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not (t.dtype.is_floating_point or t.dtype.is_complex):
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            out.append(jnp.ones(t._size, t.dtype.np))
+            one = jnp.ones(t._size, t.dtype.np)
+            out.append(from_array(one, t.dtype, t.device) if create_graph else one)
         else:
             if not hasattr(g, "_value"):
                 from .._ops.creation import tensor
@@ -26,7 +28,7 @@ def _make_grads(outputs, grads):
             if g._size != t._size:
                 raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of torch.Size([{', '.join(map(str, g._size))}]) "
                                    f"and output[0] has a shape of torch.Size([{', '.join(map(str, t._size))}]).")
-            out.append(g._value())
+            out.append(g if create_graph else g._value())
     return out
 
 
@@ -44,16 +46,24 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph:
+        import warnings
+        warnings.warn("Using backward() with create_graph=True will create a reference cycle between the parameter "
+                      "and its gradient which can cause a memory leak. We recommend using autograd.grad when creating "
+                      "the graph to avoid this. If you have to use this function, make sure to reset the .grad fields "
+                      "of your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
+                      stacklevel=3)
     if inputs is not None:
         inputs = _seq(inputs)
-        res = run_backward(tensors, _make_grads(tensors, grads), retain_graph, inputs=inputs, accumulate=False)
+        res = run_backward(tensors, _make_grads(tensors, grads, create_graph), retain_graph, inputs=inputs,
+                           accumulate=False, create_graph=create_graph)
         from .._tensor import from_array
-        from ._engine import _accumulate
+        from ._engine import _accumulate, _accumulate_graph
         for t, g in zip(inputs, res):
             if g is not None:
-                _accumulate(t, g, from_array)
+                (_accumulate_graph if create_graph else _accumulate)(t, g, from_array)
         return
-    run_backward(tensors, _make_grads(tensors, grads), retain_graph)
+    run_backward(tensors, _make_grads(tensors, grads, create_graph), retain_graph, create_graph=create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
@@ -71,7 +81,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if retain_graph is None:
         retain_graph = create_graph
-    res = run_backward(outputs, _make_grads(outputs, grads), retain_graph, inputs=inputs, accumulate=False)
+    res = run_backward(outputs, _make_grads(outputs, grads, create_graph), retain_graph, inputs=inputs,
+                       accumulate=False, create_graph=create_graph)
     out = []
     for t, g in zip(inputs, res):
         if g is None:
@@ -80,5 +91,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                                    "Set allow_unused=True if this is the desired behavior.")
             out.append(from_array(jnp.zeros(t._size, t.dtype.np), t.dtype, t.device) if materialize_grads else None)
         else:
-            out.append(from_array(g, t.dtype, t.device))
+            out.append(g if create_graph else from_array(g, t.dtype, t.device))
     return tuple(out)

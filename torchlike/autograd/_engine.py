@@ -4,18 +4,18 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from . import grad_mode
-from ._graph import AccumulateGrad, Node
+from ._graph import AccumulateGrad, Node, apply_graph
 
 
 def _add(a, b):
     return b if a is None else (a if b is None else a + b)
 
 
-def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumulate=True):
-    """Backpropagate from `tensors` with cotangents `grad_tensors` (jax arrays).
+def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumulate=True, create_graph=False):
+    """Backpropagate from `tensors` with cotangents `grad_tensors` (jax arrays; Tensors when create_graph).
 
     accumulate=True adds into the leaves' .grad (backward); otherwise the gradients w.r.t. `inputs` are returned
-    (autograd.grad).
+    (autograd.grad). With create_graph the cotangents are Tensors and the backward computation is recorded.
     """
     from .._tensor import Tensor, from_array
     buffers = {}   # node -> list of cotangents per output
@@ -57,7 +57,7 @@ def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumul
                 stack.append(nxt)
 
     ready = [n for n in dict.fromkeys(roots) if deps.get(n, 0) == 0]
-    with grad_mode.set_grad_enabled(False):
+    with grad_mode.set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
             cts = buffers.pop(node, None) or [None] * _n_out(node)
@@ -71,15 +71,15 @@ def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumul
                         results[i] = ct
             if isinstance(node, AccumulateGrad):
                 if accumulate and cts[0] is not None:
-                    _accumulate(node.variable, cts[0], from_array)
+                    (_accumulate_graph if create_graph else _accumulate)(node.variable, cts[0], from_array)
                 continue
-            grads = node.apply(cts, retain_graph)
+            grads = apply_graph(node, cts, retain_graph) if create_graph else node.apply(cts, retain_graph)
             for hook in node._hooks:
                 hook(tuple(grads), tuple(cts))
             for (nxt, idx), g in zip(node.next_functions, grads):
                 if nxt is None:
                     continue
-                if g is not None and getattr(g, "dtype", None) is not None and str(g.dtype) != "float0":
+                if g is not None and (create_graph or str(g.dtype) != "float0"):
                     buf = buffers.setdefault(nxt, [None] * _n_out(nxt))
                     buf[idx] = _add(buf[idx], g)
                 deps[nxt] -= 1
@@ -109,5 +109,18 @@ def _accumulate(var, g, from_array):
         var._grad = from_array(jnp.asarray(g, var._dtype.np), var._dtype, var.device)
     else:
         var._grad._assign(var._grad._value() + g)
+    for hook in var.__dict__.get("_post_acc_hooks", ()):
+        hook(var)
+
+
+def _accumulate_graph(var, g, from_array):
+    """AccumulateGrad under create_graph: .grad keeps the gradient's own history."""
+    if g._size != var._size:
+        g = g.expand(var._size)
+    for hook in var.__dict__.get("_leaf_hooks", ()):
+        r = hook(g)
+        if r is not None:
+            g = r
+    var._grad = g if var._grad is None else var._grad + g
     for hook in var.__dict__.get("_post_acc_hooks", ()):
         hook(var)

@@ -23,10 +23,12 @@ class Node:
     """A backward function (grad_fn). Subclassed per name so `type(t.grad_fn).__name__` is e.g. AddBackward0."""
 
     __slots__ = ("_vjp", "_inputs", "next_functions", "_out_meta", "_tuple", "_pre_hooks", "_hooks", "metadata",
-                 "__weakref__")
+                 "_fwd", "_saved", "__weakref__")
 
     def __init__(self, vjp, inputs, out_meta, tuple_out=False):
         self._vjp = vjp
+        self._fwd = None                 # (cache key, pure(diff, rest) -> out, rest): recompute for create_graph
+        self._saved = ()                 # ((tensor or None, storage, version, out_nr, node name), ...)
         self._tuple = tuple_out
         self._inputs = inputs            # per differentiable slot: Tensor or tuple of Tensors
         self._out_meta = out_meta        # per output: (shape, np dtype, differentiable)
@@ -54,6 +56,8 @@ class Node:
         vjp = self._vjp
         if vjp is None:
             raise RuntimeError(_RELEASED)
+        if self._saved:
+            check_saved(self)
         full = []
         for ct, (shape, dt, diff) in zip(cts, self._out_meta):
             if not diff:
@@ -66,6 +70,7 @@ class Node:
         grads = vjp(ct) if isinstance(vjp, PyVJP) else _apply_vjp(vjp, ct)
         if not retain_graph:
             self._vjp = None
+            self._fwd = None
         flat = []
         for slot, g in zip(self._inputs, grads):
             if isinstance(slot, tuple):
@@ -79,6 +84,18 @@ class PyVJP:
     """Base for backward functions written in Python (not a jax VJP): called as fn(cotangent) -> grads tuple."""
 
     __slots__ = ()
+
+
+class CopySlices(Node):
+    """The history of a base whose view was written in place."""
+
+    __slots__ = ()
+
+    def name(self):
+        return "torch::autograd::CopySlices"
+
+
+_NODE_CLASSES_PRESET = {"CopySlices": CopySlices}
 
 
 class AccumulateGrad:
@@ -112,7 +129,7 @@ class _Handle:
             self.lst.remove(self.fn)
 
 
-_NODE_CLASSES = {}
+_NODE_CLASSES = dict(_NODE_CLASSES_PRESET)
 
 
 def node_class(name):
@@ -125,6 +142,10 @@ def node_class(name):
 def _edge(t):
     if t is None or not getattr(t, "_requires_grad", False):
         return (None, 0)
+    va = getattr(t, "_version_at", None)
+    if va is not None and va != t._storage.version:
+        from ._views import refresh_view
+        refresh_view(t)
     if t._grad_fn is not None:
         return (t._grad_fn, t._out_nr)
     acc = t.__dict__.get("_accumulate")
@@ -151,3 +172,139 @@ def rebase_inplace(self, result):
     self._grad_fn = result._grad_fn
     self._out_nr = result._out_nr
     self._requires_grad = result._requires_grad or self._requires_grad
+
+
+# --- saved tensors and the version counter ---------------------------------------------------------------
+
+def save_versions(node, tensors, outputs=()):
+    """Remember the storage versions of the tensors `node`'s backward needs (inputs and/or outputs)."""
+    saved = [(t, t._storage, t._storage.version, 0, None) for t in tensors]
+    saved += [(None, o._storage, o._storage.version, k, (node.name(), o.type(), o._size)) for k, o in outputs]
+    node._saved = tuple(saved)
+
+
+def refresh_saved(node, target):
+    """An in-place op of `node` wrote its result into `target`: the op read `target` before the write (not a
+    modification of a saved value), and a saved output now lives in `target`'s storage at its new version."""
+    if node is not None and node._saved:
+        st0 = target._storage
+        node._saved = tuple((t, st0, st0.version, k, n) if t is None or st is st0 else (t, st, v, k, n)
+                            for t, st, v, k, n in node._saved)
+
+
+def check_saved(node):
+    for t, st, v, k, name in node._saved:
+        if st.version != v:
+            if t is not None:
+                desc = f"[{t.type()} [{', '.join(map(str, t._size))}]]"
+                gf = t._grad_fn
+                if gf is not None:
+                    desc += f", which is output {t._out_nr} of {_short(gf.name())},"
+            else:
+                nm, typ, shape = name
+                desc = f"[{typ} [{', '.join(map(str, shape))}]], which is output {k} of {_short(nm)},"
+            raise RuntimeError("one of the variables needed for gradient computation has been modified by an inplace "
+                               f"operation: {desc} is at version {st.version}; expected version {v} instead. Hint: "
+                               "enable anomaly detection to find the operation that failed to compute its gradient, "
+                               "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _short(name):
+    import re
+    return re.sub(r"Backward\d*$", "", name)
+
+
+# --- create_graph: backward as recorded, differentiable ops ------------------------------------------------
+
+_GRAPH_KERNELS = {}
+
+
+def _slots_shape(inputs):
+    return tuple(len(s) if isinstance(s, tuple) else -1 for s in inputs)
+
+
+def _flat_slots(inputs):
+    out = []
+    for s in inputs:
+        out.extend(s) if isinstance(s, tuple) else out.append(s)
+    return out
+
+
+def _unflat(flat, shape):
+    it = iter(flat)
+    return [tuple(next(it) for _ in range(n)) if n >= 0 else next(it) for n in shape]
+
+
+def _graph_kernel(key, pure, shape, out_meta, tuple_out):
+    """jit((diff_flat, ct_flat, rest) -> (grads_flat, vjp)): a node's backward as a differentiable function."""
+    gkey = (key, shape, tuple((m[1], m[2]) for m in out_meta), tuple_out)
+    k = _GRAPH_KERNELS.get(gkey)
+    if k is None:
+        bwd = _graph_bwd(pure, shape, out_meta, tuple_out)
+        k = _GRAPH_KERNELS[gkey] = (jax.jit(lambda d, c, rest: jax.vjp(lambda a, b: bwd(a, b, rest), d, c)), bwd)
+    return k
+
+
+def _graph_bwd(pure, shape, out_meta, tuple_out):
+    def bwd(dflat, cflat, rest):
+        diff = _unflat(dflat, shape)
+        it = iter(cflat)
+        full = [next(it) if m[2] else np.zeros(m[0], jax.dtypes.float0) for m in out_meta]
+        ct = tuple(full) if tuple_out else full[0]
+        _, vjp = jax.vjp(lambda *d: pure(list(d), rest), *diff)
+        return tuple(_flat_slots(vjp(ct)))
+    return bwd
+
+
+def apply_graph(node, cts, retain_graph):
+    """Like Node.apply, on Tensors, recording the backward computation itself (create_graph=True)."""
+    from .._tensor import Tensor, from_array
+    if node._vjp is None:
+        raise RuntimeError(_RELEASED)
+    if node._saved:
+        check_saved(node)
+    fwd = node._fwd
+    if fwd is None:
+        vjp = node._vjp
+        if isinstance(vjp, PyVJP) and hasattr(vjp, "graph"):
+            grads = vjp.graph(cts)
+        else:       # no recomputation available: first-order only through this node
+            raw = node.apply([c._value() if isinstance(c, Tensor) else c for c in cts], retain_graph)
+            grads = [None if g is None or str(getattr(g, "dtype", "")) == "float0" else from_array(g) for g in raw]
+        if not retain_graph:
+            node._vjp = node._fwd = None
+        return grads
+    key, pure, rest = fwd
+    shape = _slots_shape(node._inputs)
+    dts = _flat_slots(node._inputs)
+    ctt = []
+    for c, (shp, dt, diff) in zip(cts, node._out_meta):
+        if diff:
+            ctt.append(c if c is not None else from_array(jnp.zeros(shp, dt), None, dts[0].device))
+    kernel, bwd = _graph_kernel(key, pure, shape, node._out_meta, node._tuple)
+    gflat, vjp2 = kernel(tuple(t._value() for t in dts), tuple(c._value() for c in ctt), rest)
+    outs = tuple(from_array(g, t._dtype, t.device) for g, t in zip(gflat, dts))
+    if grad_mode.is_grad_enabled() and any(t._requires_grad for t in dts + ctt):
+        n2 = record(node.name(), outs, [tuple(dts), tuple(ctt)], vjp2)
+        n2._fwd = (("graph",) + (key,) + (shape,), _Bwd2(bwd), rest)
+    if not retain_graph:
+        node._vjp = node._fwd = None
+    return list(outs)
+
+
+class _Bwd2:
+    """pure(diff, rest) of a recorded backward node: diff = [inputs tuple, cotangents tuple]."""
+
+    __slots__ = ("bwd",)
+
+    def __init__(self, bwd):
+        self.bwd = bwd
+
+    def __call__(self, diff, rest):
+        return self.bwd(diff[0], diff[1], rest)
+
+    def __hash__(self):
+        return hash(self.bwd)
+
+    def __eq__(self, other):
+        return isinstance(other, _Bwd2) and other.bwd is self.bwd
