@@ -99,7 +99,10 @@ def run(op, vals, tensors):
     res, vjp = k(diff, rest)
     out = _wrap(op, res, outd, dev)
     inputs = [vals[i] for i, m in zip(op.tensor_idx, mask) if m]
-    node = record(op.grad_name, out, inputs, vjp)
+    gname = op.grad_name
+    if not isinstance(gname, str):          # the name depends on the overload torch picks (ClampBackward0/1 ...)
+        gname = gname(vals)
+    node = record(gname, out, inputs, vjp)
     node._fwd = ((op.name, statics, tuple(map(type, statics)), cast, outd, mask), k.masked_pure, rest)
     saves = _SAVES.get(op.name, "inputs")
     if saves == "inputs":
@@ -254,7 +257,7 @@ def commit_inplace(self, result):
     gf = result._grad_fn
     if gf is not None:
         _graph.refresh_saved(gf, self)      # the op read `self` before this write: not a modification
-    if gf is not None or self._grad_fn is not None:
+    if (gf is not None or self._grad_fn is not None) and grad_mode.is_grad_enabled():
         base = self._base
         if base is not None and grad_mode.is_grad_enabled() and (base._requires_grad or result._requires_grad):
             from ..autograd import _views
@@ -312,3 +315,6 @@ class _DeviceVJP(_graph.PyVJP):
 
     def __call__(self, ct):
         return (jax.device_put(ct, _device.jax_device(self.dev)),)
+
+    def graph(self, cts):
+        return [cts[0].to(self.dev)]

@@ -248,7 +248,8 @@ def _clamp_check(input, min=None, max=None):
 
 
 @register("clamp", tensors=("input", "min", "max"), inplace=True, out=True, aliases=("clip",),
-          method_aliases=("clip",), check=_clamp_check)
+          method_aliases=("clip",), check=_clamp_check,
+          grad=lambda v: "ClampBackward0" if hasattr(v[1], "_storage") or hasattr(v[2], "_storage") else "ClampBackward1")
 def _clamp(input, min=None, max=None):
     out = input            # where-based so that the gradient at a bound is 1, as torch's
     if min is not None:

@@ -323,9 +323,9 @@ def _minmax_check(name):
 
 
 reduction_op("max", dtype=_max_rule, returns=("values", "indices"), check=_minmax_check("max"), out=True,
-             grad="MaxBackward0")(_minmax(jnp.max, _argmax))
+             grad=lambda v: "MaxBackward1" if v[1] is None else "MaxBackward0")(_minmax(jnp.max, _argmax))
 reduction_op("min", dtype=_max_rule, returns=("values", "indices"), check=_minmax_check("min"), out=True,
-             grad="MinBackward0")(_minmax(jnp.min, _argmin))
+             grad=lambda v: "MinBackward1" if v[1] is None else "MinBackward0")(_minmax(jnp.min, _argmin))
 
 
 # --- all / any / count_nonzero -------------------------------------------------------------------------------

@@ -42,12 +42,25 @@ def make_view(base, size, stride, offset, grad_name, pure, statics=(), part=None
     if base._requires_grad and grad_mode.is_grad_enabled():
         k = _view_kernel(pure, freeze(statics))
         _, vjp = k(base._value())
-        _graph.record(grad_name, out, [base], vjp)
+        node = _graph.record(grad_name, out, [base], vjp)
+        node._fwd = (("view", pure, freeze(statics)), _ViewPure(pure, freeze(statics)), ())
         out._version_at = out._storage.version      # a later in-place write through another alias regenerates it
     return out
 
 
 _VK = {}
+
+
+class _ViewPure:
+    """pure(diff, rest) of a view node, for create_graph's recomputation."""
+
+    __slots__ = ("pure", "statics")
+
+    def __init__(self, pure, statics):
+        self.pure, self.statics = pure, statics
+
+    def __call__(self, diff, rest):
+        return self.pure(diff[0], *self.statics)
 
 
 def _view_kernel(pure, statics):

@@ -308,3 +308,34 @@ class _Bwd2:
 
     def __eq__(self, other):
         return isinstance(other, _Bwd2) and other.bwd is self.bwd
+
+
+_PURE_KERNELS = {}
+
+
+def call_pure(name, key, fn, tensors, rest=()):
+    """Run fn(list of arrays, rest) -> array or tuple of arrays on `tensors` as a recorded differentiable op named
+    `name` (used by backward functions under create_graph). `key` identifies fn for the kernel cache."""
+    from .._tensor import from_array
+    k = _PURE_KERNELS.get(key)
+    if k is None:
+        k = _PURE_KERNELS[key] = jax.jit(lambda d, r: jax.vjp(lambda *a: fn(list(a), r), *d))
+    out, vjp = k(tuple(t._value() for t in tensors), rest)
+    dev = tensors[0].device
+    outs = tuple(from_array(o, None, dev) for o in out) if isinstance(out, tuple) else from_array(out, None, dev)
+    if grad_mode.is_grad_enabled() and any(t._requires_grad for t in tensors):
+        node = record(name, outs, [tuple(tensors)], _TupleVJP(vjp))
+        node._fwd = (key, lambda d, r: fn(list(d[0]), r), rest)
+    return outs
+
+
+class _TupleVJP(PyVJP):
+    """Adapts a jax VJP of fn(*arrays) to one tuple input slot."""
+
+    __slots__ = ("vjp",)
+
+    def __init__(self, vjp):
+        self.vjp = vjp
+
+    def __call__(self, ct):
+        return (tuple(_apply_vjp(self.vjp, ct)),)

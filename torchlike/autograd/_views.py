@@ -56,6 +56,12 @@ class _CopySlicesVJP(PyVJP):
     def __call__(self, ct):
         return _split(ct, self.pos)
 
+    def graph(self, cts):
+        from ._graph import call_pure
+        pos = self.pos
+        out, inside = call_pure("CopySlicesBackward", ("copy_slices_bwd",), _split_pure, [cts[0]], (pos,))
+        return [out, inside]
+
 
 class _AsStridedVJP(PyVJP):
     __slots__ = ("pos", "shape", "dtype")
@@ -65,6 +71,19 @@ class _AsStridedVJP(PyVJP):
 
     def __call__(self, ct):
         return (_scatter(ct, self.pos, jnp.zeros(self.shape, self.dtype)),)
+
+    def graph(self, cts):
+        from ._graph import call_pure
+        return [call_pure("AsStridedScatterBackward0", ("as_strided_bwd", self.shape), _scatter_pure, [cts[0]],
+                          (self.pos, jnp.zeros(self.shape, self.dtype)))]
+
+
+def _split_pure(d, rest):
+    return _split(d[0], rest[0])
+
+
+def _scatter_pure(d, rest):
+    return _scatter(d[0], rest[0], rest[1])
 
 
 def copy_slices(base, view, result):
