@@ -21,6 +21,7 @@ from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
 from .random import (Generator, bernoulli, get_rng_state, initial_seed, manual_seed, multinomial, normal,  # noqa
                      rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state)
 from ._runner import install_as_torch  # noqa: E402
+from ._jax_bridge import from_jax, to_jax  # noqa: E402,F401
 
 float = float32  # noqa: A001
 double = float64
@@ -126,8 +127,7 @@ def get_printoptions():
 
 _LAZY_MODULES = ("nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
                  "jit", "onnx", "backends", "special", "amp")
-_LAZY_ATTRS = {"save": "serialization", "load": "serialization", "compile": "_compile",
-               "from_jax": "_jax_bridge", "to_jax": "_jax_bridge"}
+_LAZY_ATTRS = {"save": "serialization", "load": "serialization", "compile": "_compile"}
 
 
 def __getattr__(name):
