@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _dtype as D
+from . import _device, _trace_state, _dtype as D
 from ._size import Size
 from ._storage import Storage, contiguous_strides, numpy_view, read_view, write_view
 from .autograd import grad_mode
@@ -75,11 +75,15 @@ class Tensor:
             if self._contig and self._offset == 0 and data.shape == self._size:
                 return data
             c = self._cache
-            if c is not None and c[0] == st.version and c[1] is data:
+            if c is not None and c[0] == st.version and c[1] is data and _trace_state.current is None:
                 return c[2]
             v = read_view(data, self._size, self._stride, self._offset)
-            self._cache = (st.version, data, v)
+            if _trace_state.current is None:
+                self._cache = (st.version, data, v)
             return v
+        tr = _trace_state.current
+        if tr is not None:           # compile: a NumPy-shared storage is read as a lifted input
+            return tr.read_numpy_storage(self)
         view = numpy_view(st._np, self._size, self._stride, self._offset)
         return jax.device_put(np.ascontiguousarray(view), _device.jax_device(st.device))
 
@@ -89,6 +93,8 @@ class Tensor:
         value = jnp.asarray(value)
         if value.dtype != self._dtype.np:
             value = value.astype(self._dtype.np)
+        if st._np is not None and _trace_state.current is not None:
+            _trace_state.current.detach_numpy(st)      # compile: the write becomes a lifted output
         if st._np is not None:
             if isinstance(value, jax.core.Tracer):
                 raise RuntimeError("cannot write a traced value into a tensor shared with NumPy")

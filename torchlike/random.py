@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _dtype as D
+from . import _device, _dtype as D, _trace_state
 from ._size import Size
 from ._tensor import Tensor, from_array
 
@@ -24,6 +24,8 @@ class Generator:
 
     def manual_seed(self, seed):
         self._impl.manual_seed(int(seed))
+        from ._jax_random import reseed
+        reseed(self, int(seed))
         return self
 
     def seed(self):
@@ -56,8 +58,13 @@ def _default():
     return default_generator
 
 
-def _gen(generator):
-    return (generator or _default())._impl
+def _gen(generator, device=None):
+    """The bit generator to draw from: PyTorch's MT19937 on the CPU; JAX keys under compile and on CUDA."""
+    g = generator or _default()
+    if _trace_state.current is not None or (device is not None and _device.canonical(device).type == "cuda"):
+        from ._jax_random import JaxGen
+        return JaxGen(g)
+    return g._impl
 
 
 def manual_seed(seed):
@@ -110,7 +117,7 @@ def _shape(size):
 def _place(values, dtype, device, requires_grad=False):
     dev = _device.canonical(device)
     if dtype is D.bfloat16:
-        arr = jnp.asarray(np.asarray(values, np.float32)).astype(D.bfloat16.np)
+        arr = jnp.asarray(values, jnp.float32).astype(D.bfloat16.np)
     else:
         arr = jnp.asarray(values, dtype.np)
     t = from_array(jax.device_put(arr, _device.jax_device(dev)), dtype, dev)
@@ -131,7 +138,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     if dt._category < 2:
         raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{_scalar_name(dt)}\'')
-    return _out(out, _place(_gen(generator).uniform(_shape(size), dt.name), dt, device, requires_grad))
+    return _out(out, _place(_gen(generator, device).uniform(_shape(size), dt.name), dt, device, requires_grad))
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -139,7 +146,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     if dt._category < 2:
         raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{_scalar_name(dt)}\'')
-    return _out(out, _place(_gen(generator).normal(_shape(size), dt.name), dt, device, requires_grad))
+    return _out(out, _place(_gen(generator, device).normal(_shape(size), dt.name), dt, device, requires_grad))
 
 
 def _scalar_name(d):
@@ -177,7 +184,7 @@ def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None,
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = D.to_dtype(dtype) or D.int64
-    vals = _gen(generator).randint(int(low), int(high), _shape((size,)), dt.name)
+    vals = _gen(generator, device).randint(int(low), int(high), _shape((size,)), dt.name)
     return _out(out, _place(vals, dt, device, requires_grad))
 
 
@@ -193,7 +200,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
     dt = D.to_dtype(dtype) or D.int64
-    return _out(out, _place(_gen(generator).randperm(int(n), dt.name), dt, device, requires_grad))
+    return _out(out, _place(_gen(generator, device).randperm(int(n), dt.name), dt, device, requires_grad))
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -213,10 +220,14 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     dt = D.to_dtype(dtype) or D.get_default_dtype()
-    return _out(out, _place(_gen(generator).normal(_shape((size,)), dt.name, mean, std), dt, device, requires_grad))
+    return _out(out, _place(_gen(generator, device).normal(_shape((size,)), dt.name, mean, std), dt, device, requires_grad))
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
+    if _trace_state.current is not None or input.device.type == "cuda":
+        probs = input._value() if p is None else p
+        vals = _gen(generator, input.device).bernoulli(probs, input._size, input.dtype.name)
+        return _out(out, _place(vals, input.dtype, input.device))
     probs = np.asarray(input._value()) if p is None else p
     if p is None and (np.any(probs < 0) or np.any(probs > 1)):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
@@ -245,20 +256,20 @@ def _fill(self, vals):
     from ._ops.dispatch import check_leaf_inplace
     check_leaf_inplace(self)
     if self.dtype is D.bfloat16:
-        arr = jnp.asarray(np.asarray(vals, np.float32)).astype(D.bfloat16.np)
+        arr = jnp.asarray(vals, jnp.float32).astype(D.bfloat16.np)
     else:
-        arr = jnp.asarray(np.asarray(vals).astype(self.dtype.np))
+        arr = jnp.asarray(vals).astype(self.dtype.np)
     self._assign(jax.device_put(arr, _device.jax_device(self.device)))
     return self
 
 
 def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kw):
     from_ = kw.pop("from", from_)
-    return _fill(self, _gen(generator).uniform(self._size, self.dtype.name, from_, to))
+    return _fill(self, _gen(generator, self.device).uniform(self._size, self.dtype.name, from_, to))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    return _fill(self, _gen(generator).normal(self._size, self.dtype.name, mean, std))
+    return _fill(self, _gen(generator, self.device).normal(self._size, self.dtype.name, mean, std))
 
 
 def random_(self, *args, generator=None, **kw):
@@ -271,28 +282,28 @@ def random_(self, *args, generator=None, **kw):
     high = kw.pop("to", high)
     if kw:
         raise TypeError(f"random_() got an unexpected keyword argument '{next(iter(kw))}'")
-    return _fill(self, _gen(generator).random_(self._size, self.dtype.name, low, high))
+    return _fill(self, _gen(generator, self.device).random_(self._size, self.dtype.name, low, high))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    probs = np.asarray(p._value()) if isinstance(p, Tensor) else p
-    return _fill(self, _gen(generator).bernoulli(probs, self._size, self.dtype.name))
+    probs = (p._value() if _trace_state.current is not None else np.asarray(p._value())) if isinstance(p, Tensor) else p
+    return _fill(self, _gen(generator, self.device).bernoulli(probs, self._size, self.dtype.name))
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
-    return _fill(self, _gen(generator).exponential(self._size, self.dtype.name, lambd))
+    return _fill(self, _gen(generator, self.device).exponential(self._size, self.dtype.name, lambd))
 
 
 def geometric_(self, p, *, generator=None):
-    return _fill(self, _gen(generator).geometric(self._size, self.dtype.name, p))
+    return _fill(self, _gen(generator, self.device).geometric(self._size, self.dtype.name, p))
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
-    return _fill(self, _gen(generator).cauchy(self._size, self.dtype.name, median, sigma))
+    return _fill(self, _gen(generator, self.device).cauchy(self._size, self.dtype.name, median, sigma))
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
-    return _fill(self, _gen(generator).log_normal(self._size, self.dtype.name, mean, std))
+    return _fill(self, _gen(generator, self.device).log_normal(self._size, self.dtype.name, mean, std))
 
 
 for _f in (uniform_, normal_, random_, bernoulli_, exponential_, geometric_, cauchy_, log_normal_):

@@ -1,0 +1,141 @@
+"""torchlike.compile: whole training steps as one program, equal to eager; guards, retracing, fallbacks."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import torchlike as torch
+
+nn = torch.nn
+
+
+def _data():
+    torch.manual_seed(1)
+    return torch.randn(16, 20), torch.randint(0, 5, (16,))
+
+
+def _model():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(20, 32), nn.ReLU(), nn.Linear(32, 5))
+
+
+def _step(model, opt, x, y, loss_fn=nn.CrossEntropyLoss()):
+    opt.zero_grad()
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+@pytest.mark.parametrize("opt_cls,kw", [(torch.optim.SGD, dict(lr=0.1, momentum=0.9)),
+                                        (torch.optim.Adam, dict(lr=0.01)),
+                                        (torch.optim.AdamW, dict(lr=0.01, amsgrad=True))])
+def test_compiled_step_equals_eager_with_scheduler(opt_cls, kw):
+    x, y = _data()
+    m1, m2 = _model(), _model()
+    o1, o2 = opt_cls(m1.parameters(), **kw), opt_cls(m2.parameters(), **kw)
+    s1, s2 = (torch.optim.lr_scheduler.StepLR(o, 2, 0.5) for o in (o1, o2))
+    step = torch.compile(_step)
+    for _ in range(6):
+        l1 = _step(m1, o1, x, y)
+        l2 = step(m2, o2, x, y)
+        np.testing.assert_allclose(l1.item(), l2.item(), rtol=1e-5)
+        s1.step()
+        s2.step()
+    for (k, a), b in zip(m1.state_dict().items(), m2.state_dict().values()):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+    assert len(step._cache) == 1 and step._recompiles == 0      # lr changes did not retrace
+    st1, st2 = o1.state[m1[0].weight], o2.state[m2[0].weight]
+    for k in st1:
+        np.testing.assert_allclose(np.asarray(st1[k]._value()), np.asarray(st2[k]._value()), rtol=1e-5, atol=1e-7)
+
+
+def test_guards_retrace_on_shape_and_mode_and_scalars():
+    m, x = _model(), torch.randn(4, 20)
+    f = torch.compile(lambda t: m(t).sum())
+    for _ in range(3):
+        f(x)
+    assert len(f._cache) == 1
+    f(torch.randn(7, 20))
+    assert len(f._cache) == 2
+    m.eval()
+    f(x)
+    assert len(f._cache) == 3
+    with torch.no_grad():
+        f(x)
+    assert len(f._cache) == 4
+
+
+def test_random_ops_draw_fresh_numbers_every_call():
+    f = torch.compile(lambda t: t + torch.rand(3))
+    a = torch.zeros(3)
+    outs = [tuple(f(a).tolist()) for _ in range(4)]
+    assert len(set(outs)) == 4
+
+
+def test_item_falls_back_to_eager_with_one_warning():
+    def data_dependent(t):
+        if t.sum().item() > 0:
+            return t * 2
+        return t
+    f = torch.compile(data_dependent)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        results = [f(torch.ones(2)) for _ in range(3)] + [f(-torch.ones(2))]
+    assert [r.tolist() for r in results] == [[2.0, 2.0]] * 3 + [[-1.0, -1.0]]
+    assert sum("cannot be traced" in str(x.message) for x in w) == 1
+
+
+def test_fullgraph_raises_a_clear_error():
+    f = torch.compile(lambda t: t * t.max().item(), fullgraph=True)
+    f(torch.ones(2))
+    with pytest.raises(RuntimeError, match="concrete value"):
+        f(torch.ones(2))
+
+
+def test_compiled_module_forward_and_backward():
+    x, y = _data()
+    net = _model()
+    cnet = torch.compile(net)
+    out = cnet(x)
+    assert type(out.grad_fn).__name__ == "CompiledFunctionBackward"
+    nn.CrossEntropyLoss()(out, y).backward()
+    g = {k: p.grad.clone() for k, p in net.named_parameters()}
+    net.zero_grad()
+    nn.CrossEntropyLoss()(net(x), y).backward()
+    for k, p in net.named_parameters():
+        np.testing.assert_allclose(g[k].numpy(), p.grad.numpy(), rtol=1e-5, atol=1e-7)
+    assert cnet._orig_mod is net and cnet.state_dict().keys() == net.state_dict().keys()
+    with torch.no_grad():
+        assert not cnet(x).requires_grad
+
+
+def test_numpy_shared_state_is_read_and_written_through():
+    buf = np.ones(3, np.float32)
+    t = torch.from_numpy(buf)
+    read = torch.compile(lambda: t * 2)
+    read()
+    read()
+    buf[0] = 5
+    assert read().tolist() == [10.0, 2.0, 2.0]
+    write = torch.compile(lambda: t.add_(1))
+    write()
+    write()
+    assert buf.tolist() == [7.0, 3.0, 3.0]
+
+
+def test_cache_limit_warns():
+    old = torch._dynamo.config.cache_size_limit
+    torch._dynamo.config.cache_size_limit = 2
+    try:
+        f = torch.compile(lambda t: t * 2)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            for n in range(1, 6):
+                f(torch.ones(n))
+        assert any("cache size limit" in str(x.message) for x in w)
+        assert len(f._cache) <= 2
+    finally:
+        torch._dynamo.config.cache_size_limit = old

@@ -1,0 +1,228 @@
+"""torchlike.compile / torch.compile: a whole step (forward, backward, optimizer update) as one XLA program.
+
+The first call runs eagerly (it creates lazily-built state such as optimizer moments). The next call traces the
+function once into a jaxpr with every pre-existing tensor it reads or writes lifted into inputs/outputs (see
+_trace.py) and runs it with `jax.jit`; later calls with the same guards reuse it. Guards: the structure, shapes,
+dtypes, devices and requires_grad of tensor arguments, non-tensor arguments, grad mode, the `training` flags and
+parameter requires_grad of modules reachable from the function, and the Python scalars it names. A function that
+needs concrete values (`.item()`, printing a tensor, data-dependent Python control flow) falls back to eager with
+one warning.
+"""
+from __future__ import annotations
+
+import collections
+import functools
+import warnings
+
+import jax
+
+from .. import _trace_state
+from .._tensor import Tensor, from_array
+from ..autograd import grad_mode
+from ._trace import Program
+
+__all__ = ["compile", "CompiledFunction", "config", "reset"]
+
+
+class _Config:
+    cache_size_limit = 8          # like torch._dynamo.config.cache_size_limit
+    warm_up = True                # run the first call eagerly
+    suppress_errors = True        # fall back to eager (with a warning) when tracing fails
+
+
+config = _Config()
+_ALL = []
+
+
+def reset():
+    """Forget every compiled program (torch._dynamo.reset())."""
+    for c in _ALL:
+        c._cache.clear()
+
+
+class _ArgsSpec:
+    """How to rebuild (args, kwargs) from the traced arrays of their tensor leaves."""
+
+    def __init__(self, args, kwargs):
+        from .._jax_bridge import _is_tensor
+        self.leaves, self.tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=_is_tensor)
+        self.tpos = [i for i, l in enumerate(self.leaves) if isinstance(l, Tensor)]
+        self.meta = [(self.leaves[i]._dtype, self.leaves[i].device, self.leaves[i]._requires_grad) for i in self.tpos]
+
+    def arrays(self):
+        return [self.leaves[i]._value() for i in self.tpos]
+
+    def key(self):
+        parts = []
+        for i, l in enumerate(self.leaves):
+            if isinstance(l, Tensor):
+                parts.append(("T", l._size, l._dtype, str(l.device), l._requires_grad))
+            else:
+                try:
+                    hash(l)
+                    parts.append(("V", type(l), l))
+                except TypeError:
+                    parts.append(("O", id(l)))
+        return (self.tree, tuple(parts))
+
+    def rebuild(self, arrays):
+        leaves = list(self.leaves)
+        for i, a, (dt, dev, rg) in zip(self.tpos, arrays, self.meta):
+            t = from_array(a, dt, dev)
+            if rg:
+                t.requires_grad_(True)
+            leaves[i] = t
+        return jax.tree_util.tree_unflatten(self.tree, leaves)
+
+
+def _referenced(fn):
+    """Objects the function names: closure cells, globals it uses (and for bound methods, self)."""
+    objs = []
+    f = getattr(fn, "__func__", fn)
+    if hasattr(fn, "__self__"):
+        objs.append(fn.__self__)
+    code = getattr(f, "__code__", None)
+    if code is not None:
+        g = getattr(f, "__globals__", {})
+        objs += [g[n] for n in code.co_names if n in g]
+        objs += [c.cell_contents for c in (f.__closure__ or ()) if _has_contents(c)]
+    return objs
+
+
+def _has_contents(cell):
+    try:
+        cell.cell_contents
+        return True
+    except ValueError:
+        return False
+
+
+def _scan(fn, args):
+    """Modules and optimizers reachable from the function and its arguments; Python scalars it names."""
+    from ..nn.modules.module import Module
+    from ..optim.optimizer import Optimizer
+    modules, optims, scalars = [], [], []
+    for o in _referenced(fn) + list(args):
+        if isinstance(o, Module):
+            modules.extend(o.modules())
+        elif isinstance(o, Optimizer):
+            optims.append(o)
+        elif isinstance(o, (int, float, bool, str)) and not isinstance(o, Tensor):
+            scalars.append(o)
+    return modules, optims, tuple(scalars)
+
+
+class CompiledFunction:
+    def __init__(self, fn, fullgraph=False, dynamic=None, mode=None, options=None):
+        self.fn = fn
+        self.fullgraph = fullgraph
+        self._cache = collections.OrderedDict()
+        self._calls = 0
+        self._eager = False
+        self._recompiles = 0
+        functools.update_wrapper(self, fn)
+        _ALL.append(self)
+
+    def _guards(self, modules, optims):
+        return (tuple(m.training for m in modules),
+                tuple(p._requires_grad for m in modules for p in m._parameters.values() if p is not None),
+                tuple((k, v) for o in optims for g in o.param_groups for k, v in sorted(g.items())
+                      if k not in ("params", "lr") and isinstance(v, (int, float, bool, str, tuple, type(None)))))
+
+    def __call__(self, *args, **kwargs):
+        if self._eager or _trace_state.current is not None:
+            return self.fn(*args, **kwargs)
+        self._calls += 1
+        if self._calls == 1 and config.warm_up:
+            return self.fn(*args, **kwargs)
+        spec = _ArgsSpec(args, kwargs)
+        modules, optims, scalars = _scan(self.fn, list(args) + list(kwargs.values()))
+        key = (spec.key(), grad_mode.is_grad_enabled(), scalars, self._guards(modules, optims))
+        prog = self._cache.get(key)
+        if prog is None:
+            if len(self._cache) >= config.cache_size_limit:
+                warnings.warn(f"torchlike.compile: {getattr(self.fn, '__name__', 'function')} hit the cache size limit "
+                              f"({config.cache_size_limit}) and was recompiled {self._recompiles} times; evicting the "
+                              "oldest program. Set torch._dynamo.config.cache_size_limit to change the limit.",
+                              stacklevel=2)
+                self._cache.popitem(last=False)
+            if self._cache:
+                self._recompiles += 1
+            prog = self._trace(spec, optims)
+            if prog is None:
+                return self.fn(*args, **kwargs)
+            self._cache[key] = prog
+        outs = prog(spec.arrays())
+        return self._outputs(prog, outs)
+
+    def _trace(self, spec, optims):
+        from .. import random as R
+        from .._jax_random import _key_storage
+        _key_storage(R._default())             # the RNG key exists before tracing, so it is lifted
+        fn = self.fn
+
+        def call(rebuilt):
+            args, kwargs = rebuilt
+            tr = _trace_state.current
+            saved = []
+            for o in optims:                   # learning rates enter as traced scalars
+                for g in o.param_groups:
+                    if isinstance(g.get("lr"), (int, float)):
+                        saved.append((g, g["lr"]))
+                        g["lr"] = tr.lift_scalar(_LrHolder(g, g["lr"]), "lr")
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                for g, v in saved:
+                    g["lr"] = v
+        dev = {m[1].type for m in spec.meta}
+        try:
+            return Program(call, spec, spec.arrays(), None, donate="cuda" in dev)
+        except (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
+                jax.errors.TracerBoolConversionError, jax.errors.TracerIntegerConversionError) as e:
+            if self.fullgraph or not config.suppress_errors:
+                raise RuntimeError(f"torchlike.compile could not trace {getattr(fn, '__name__', fn)}: it needs a "
+                                   f"concrete value ({type(e).__name__}). Remove .item()/print()/data-dependent "
+                                   "Python control flow from the compiled function, or do not compile it.") from e
+            warnings.warn(f"torchlike.compile: {getattr(fn, '__name__', 'function')} reads tensor values in Python "
+                          f"(.item(), print, `if tensor:` ...), which cannot be traced ({type(e).__name__}); running "
+                          "it eagerly from now on.", stacklevel=3)
+            self._eager = True
+            return None
+
+    @staticmethod
+    def _outputs(prog, outs):
+        leaves = list(prog.out_static)
+        for i, a, (dt, dev) in zip(prog.out_t, outs, prog.out_meta):
+            leaves[i] = from_array(a, dt, dev)
+        return jax.tree_util.tree_unflatten(prog.out_tree, leaves)
+
+
+class _LrHolder:
+    """Reads a param group's current lr for the lifted-scalar vector (the group holds a tracer while tracing)."""
+
+    __slots__ = ("group", "value")
+
+    def __init__(self, group, value):
+        self.group, self.value = group, value
+
+    def __getitem__(self, key):
+        v = self.group[key]
+        return v if isinstance(v, (int, float)) else self.value
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,
+            disable=False):
+    """torch.compile: compile a function (a whole training step) or a Module's forward."""
+    if model is None:
+        return lambda m: compile(m, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                                 options=options, disable=disable)
+    if disable:
+        return model
+    from ..nn.modules.module import Module
+    if isinstance(model, Module):
+        from ._module import OptimizedModule
+        return OptimizedModule(model)
+    if not callable(model):
+        raise RuntimeError("torch.compile: the argument must be a callable or an nn.Module")
+    return CompiledFunction(model, fullgraph=fullgraph, dynamic=dynamic, mode=mode, options=options)

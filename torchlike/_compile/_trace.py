@@ -1,0 +1,243 @@
+"""Tracing a Python function over torchlike tensors into one jaxpr, with the state it touches lifted out.
+
+While `fn` runs under `jax.make_jaxpr`, every tensor op runs on tracers. Pre-existing tensors the function reads
+(parameters, .grad, optimizer state, buffers, the RNG key) enter the trace as concrete arrays, which JAX records
+as constants of the jaxpr: we map each such constant back to the Storage it came from (by identity) and pass the
+storage's *current* array in its place on every call. Storages whose array was replaced during the trace were
+written: their final values become outputs, written back after each call. Storages created during the trace that
+are still alive at its end (e.g. new `.grad` tensors, lazily created optimizer state) escaped: their values are
+outputs too. Python scalars named in `lift_scalar` (optimizer learning rates) enter through a small input vector,
+so a scheduler changing them does not retrace.
+"""
+from __future__ import annotations
+
+import gc
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _trace_state
+from .._storage import Storage
+
+POOL = 16          # lifted Python scalars per compiled function
+
+
+def live_storages():
+    return [o for o in gc.get_objects() if type(o) is Storage]
+
+
+class Trace:
+    """The bookkeeping of one trace (see module doc)."""
+
+    def __init__(self, pool):
+        self.pool = pool
+        self.scalars = []            # (holder, key) per used pool slot
+        self.numpy = {}              # id(storage) -> (storage, np buffer, jax array standing in for it)
+
+    # -- hooks called by the library while tracing -----------------------------------------------------------
+    def lift_scalar(self, holder, key):
+        """holder[key] (a Python number) as a traced float64 scalar read afresh on every call."""
+        for i, (h, k) in enumerate(self.scalars):
+            if h is holder and k == key:
+                return self.pool[i]
+        if len(self.scalars) >= POOL:
+            return holder[key]
+        self.scalars.append((holder, key))
+        return self.pool[len(self.scalars) - 1]
+
+    def _enter_numpy(self, st):
+        e = self.numpy.get(id(st))
+        if e is None:
+            with jax.ensure_compile_time_eval():       # a concrete array (a constant of the jaxpr we can map)
+                arr = jax.device_put(np.array(st._np))
+            e = self.numpy[id(st)] = (st, st._np, arr)
+            st._np, st._data = None, arr
+        return e
+
+    def read_numpy_storage(self, t):
+        self._enter_numpy(t._storage)
+        return t._value()
+
+    def detach_numpy(self, st):
+        self._enter_numpy(st)
+
+    def note_key(self, st):
+        pass
+
+    def restore_numpy(self):
+        for st, buf, _ in self.numpy.values():
+            st._np, st._data = buf, None
+
+
+class Program:
+    """A traced function: the jaxpr, where its inputs come from and where its outputs go."""
+
+    def __init__(self, fn, args_spec, arg_arrays, kwargs_spec, donate):
+        self.fn = fn
+        self.args_spec = args_spec
+        self.donate = donate
+        self._build(arg_arrays)
+
+    def _build(self, arg_arrays):
+        fn = self.fn
+        before = live_storages()
+        snap = {id(st): (st, st._data, st.version) for st in before}
+        info = {}
+
+        def traced(arrays, pool):
+            trace = Trace(pool)
+            _trace_state.current = trace
+            info["trace"] = trace
+            try:
+                out = fn(self.args_spec.rebuild(arrays))
+            finally:
+                _trace_state.current = None
+            from .._jax_bridge import _is_tensor
+            from .._tensor import Tensor
+            leaves, tree = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
+            out_t = [i for i, l in enumerate(leaves) if isinstance(l, Tensor)]
+            info["out"] = (tree, leaves, out_t, [(leaves[i]._dtype, leaves[i].device) for i in out_t])
+            out_arrays = [leaves[i]._value() for i in out_t]
+            for i in out_t:
+                leaves[i] = None
+            out = None
+            gc.collect()
+            written, w_arrays = [], []
+            for st, data0, v0 in snap.values():
+                if id(st) in trace.numpy:
+                    arr0 = trace.numpy[id(st)][2]
+                    if st._data is not arr0:
+                        written.append(st)
+                        w_arrays.append(st._data)
+                elif st._data is not data0:
+                    written.append(st)
+                    w_arrays.append(st._data)
+            escaped, e_arrays = [], []
+            for st in live_storages():
+                if id(st) not in snap and isinstance(st._data, jax.core.Tracer):
+                    escaped.append(st)
+                    e_arrays.append(st._data)
+            info["written"], info["escaped"] = written, escaped
+            return out_arrays, w_arrays, e_arrays
+
+        pool0 = jnp.zeros((POOL,), jnp.float64)
+        try:
+            closed = jax.make_jaxpr(traced)(arg_arrays, pool0)
+        finally:
+            _trace_state.current = None
+            tr = info.get("trace")
+            if tr is not None:
+                tr.restore_numpy()
+            for st, data0, v0 in snap.values():        # the trace did not really run: undo its writes
+                if tr is None or id(st) not in tr.numpy:
+                    st._data, st.version = data0, v0
+            self._scrub_escaped([st for st in live_storages() if id(st) not in snap])
+        trace = info["trace"]
+        by_array = {id(d0): st for st, d0, _ in snap.values() if d0 is not None}
+        by_array.update({id(e[2]): e[0] for e in trace.numpy.values()})
+        self.const_src = []          # per const: Storage (lifted) or None (fixed)
+        fixed = []
+        for c in closed.consts:
+            st = by_array.get(id(c))
+            self.const_src.append(st)
+            fixed.append(None if st is not None else c)
+        self.numpy_ids = {id(e[0]) for e in trace.numpy.values()}
+        self.scalars = list(trace.scalars)
+        self.written = list(info["written"])
+        self.escaped = [weakref.ref(st) for st in info["escaped"]]
+        self.out_tree, leaves, self.out_t, self.out_meta = info["out"]
+        self.out_static = [None if i in self.out_t else leaves[i] for i in range(len(leaves))]
+        jaxpr = closed.jaxpr
+        lifted_pos = [i for i, s in enumerate(self.const_src) if s is not None]
+        fixed_consts = fixed
+        self.lifted = [self.const_src[i] for i in lifted_pos]
+
+        def run(lifted, arrays, pool):
+            consts = list(fixed_consts)
+            for i, v in zip(lifted_pos, lifted):
+                consts[i] = v
+            flat = jax.tree_util.tree_leaves((arrays, pool))
+            outs = jax.core.eval_jaxpr(jaxpr, consts, *flat)
+            return outs
+        self.n_out = len(self.out_t)
+        self.n_written = len(self.written)
+        self.run_fn = run
+        self.jitted = jax.jit(run, donate_argnums=(0,) if self.donate else ())
+        self.first_escaped = [st for st in info["escaped"]]
+
+    @staticmethod
+    def _scrub_escaped(escaped):
+        """Escaped storages hold tracers until the first real call fills them: never leave a tracer behind."""
+        for st in escaped:
+            if isinstance(st._data, jax.core.Tracer):
+                st._data = jnp.zeros(st._data.shape, st._data.dtype)
+
+    @staticmethod
+    def _current(st):
+        if st._data is not None:
+            return st._data
+        return jax.device_put(st._np.reshape(-1) if st._np.ndim != 1 else st._np)
+
+    def _pool(self):
+        pool = np.zeros((POOL,), np.float64)
+        for i, (h, k) in enumerate(self.scalars):
+            pool[i] = float(h[k])
+        return pool
+
+    def __call__(self, arg_arrays):
+        lifted = [self._current(st) for st in self.lifted]
+        outs = self.jitted(lifted, arg_arrays, self._pool())
+        n = self.n_out
+        self._write_back(outs[n:])
+        return outs[:n]
+
+    def _write_back(self, outs):
+        w = self.n_written
+        wr, es = outs[:w], outs[w:]
+        for st, arr in zip(self.written, wr):
+            if st._np is not None:
+                st._np[...] = np.asarray(arr).reshape(-1)
+            else:
+                st._data = arr
+            st.version += 1
+        for ref, arr in zip(self.escaped, es):
+            st = ref()
+            if st is not None:
+                st._data = arr
+                st.version += 1
+
+
+class _ProgramVJP:
+    """Forward-with-VJP of a Program w.r.t. some lifted inputs and some argument arrays (compiled modules)."""
+
+    def __init__(self, prog, lift_mask, arg_mask):
+        self.prog, self.lift_mask, self.arg_mask = prog, tuple(lift_mask), tuple(arg_mask)
+        lm, am = self.lift_mask, self.arg_mask
+        run = prog.run_fn
+        n = prog.n_out
+
+        def merge(mask, d, r):
+            it, jt = iter(d), iter(r)
+            return [next(it) if m else next(jt) for m in mask]
+
+        def fwd(ld, lr, ad, ar, pool):
+            def f(ld_, ad_):
+                outs = run(merge(lm, ld_, lr), merge(am, ad_, ar), pool)
+                return tuple(outs[:n]), tuple(outs[n:])
+            res, vjp, aux = jax.vjp(f, ld, ad, has_aux=True)
+            return res, aux, vjp
+        self.jitted = jax.jit(fwd)
+
+    def __call__(self, arg_arrays):
+        prog = self.prog
+        lifted = [prog._current(st) for st in prog.lifted]
+        pool = prog._pool()
+        ld = [v for v, m in zip(lifted, self.lift_mask) if m]
+        lr = [v for v, m in zip(lifted, self.lift_mask) if not m]
+        ad = [v for v, m in zip(arg_arrays, self.arg_mask) if m]
+        ar = [v for v, m in zip(arg_arrays, self.arg_mask) if not m]
+        res, aux, vjp = self.jitted(ld, lr, ad, ar, pool)
+        prog._write_back(list(aux))
+        return list(res), vjp
