@@ -77,8 +77,8 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
     elif not isinstance(args, tuple):
         args = (args,)
     kwargs = kwargs or {}
-    jax_in = any(B._is_array(v) for v in jax.tree_util.tree_leaves(parameter_and_buffer_dicts)) or \
-        any(B._is_array(a) for a in jax.tree_util.tree_leaves((args, kwargs)))
+    leaves = jax.tree_util.tree_leaves((parameter_and_buffer_dicts, args, kwargs), is_leaf=B._is_tensor)
+    jax_in = any(B._is_array(v) for v in leaves)
     with _reparametrize(module, parameter_and_buffer_dicts, strict):
         out = module(*B.tree_from_jax(args), **B.tree_from_jax(kwargs))
     return B.tree_to_jax(out) if jax_in else out

@@ -10,6 +10,8 @@ from ..autograd import _graph, grad_mode
 from ._registry import OPS, Op, freeze
 
 record = _graph.record
+_TRACER_ERRORS = (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError,
+                  jax.errors.TracerBoolConversionError, jax.errors.TracerIntegerConversionError)
 
 
 def _device_of(tensors):
@@ -60,7 +62,10 @@ def prepare(op: Op, args, kwargs):
             raise TypeError(f"{op.name}(): argument '{op.names[i]}' (position {i + 1}) must be Tensor, "
                             f"not {type(args[i] if i < len(args) else vals[i]).__name__}")
     if op.check is not None:
-        op.check(*vals)     # every bound value positionally, in the entry's parameter order
+        try:
+            op.check(*vals)     # every bound value positionally, in the entry's parameter order
+        except _TRACER_ERRORS:
+            pass                # a check that reads values cannot run on traced values (compile, jax.grad)
     return vals, tensors
 
 

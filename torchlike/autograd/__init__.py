@@ -1,6 +1,8 @@
 """torch.autograd: backward, grad, grad modes."""
 from __future__ import annotations
 
+import functools
+
 import jax.numpy as jnp
 
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
@@ -14,6 +16,20 @@ from .graph import Node  # noqa: F401
 __all__ = ["backward", "grad", "Function", "functional", "gradcheck", "gradgradcheck", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
 
 
+@functools.lru_cache(maxsize=256)
+def _ones_cached(shape, npdtype, dev):
+    import jax
+    from .._device import jax_device
+    return jax.device_put(jnp.ones(shape, npdtype), jax_device(dev))
+
+
+def _ones(shape, npdtype, dev):
+    from .. import _trace_state
+    if _trace_state.current is not None:
+        return jnp.ones(shape, npdtype)
+    return _ones_cached(shape, npdtype, dev)
+
+
 def _make_grads(outputs, grads, create_graph=False):
     from .._tensor import from_array
     out = []
@@ -23,7 +39,7 @@ def _make_grads(outputs, grads, create_graph=False):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not (t.dtype.is_floating_point or t.dtype.is_complex):
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            one = jnp.ones(t._size, t.dtype.np)
+            one = _ones(t._size, t.dtype.np, t.device)
             out.append(from_array(one, t.dtype, t.device) if create_graph else one)
         else:
             if not hasattr(g, "_value"):

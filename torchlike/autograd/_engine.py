@@ -1,7 +1,15 @@
 """The backward engine: walks grad_fn nodes in reverse topological order, accumulating cotangents."""
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
+
+_FLOAT0 = jax.dtypes.float0
+
+
+@jax.jit
+def _add_arrays(a, b):
+    return a + b
 
 from . import grad_mode
 from ._graph import AccumulateGrad, Node, apply_graph
@@ -79,7 +87,7 @@ def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumul
             for (nxt, idx), g in zip(node.next_functions, grads):
                 if nxt is None:
                     continue
-                if g is not None and (create_graph or str(g.dtype) != "float0"):
+                if g is not None and (create_graph or g.dtype != _FLOAT0):
                     buf = buffers.setdefault(nxt, [None] * _n_out(nxt))
                     buf[idx] = _add(buf[idx], g)
                 deps[nxt] -= 1
@@ -106,9 +114,10 @@ def _accumulate(var, g, from_array):
         if r is not None:
             g = r._value()
     if var._grad is None:
-        var._grad = from_array(jnp.asarray(g, var._dtype.np), var._dtype, var.device)
+        var._grad = from_array(g if g.dtype == var._dtype.np else g.astype(var._dtype.np), var._dtype, var.device)
     else:
-        var._grad._assign(var._grad._value() + g)
+        gr = var._grad
+        gr._assign(_add_arrays(gr._value(), g))
     for hook in var.__dict__.get("_post_acc_hooks", ()):
         hook(var)
 
