@@ -5,6 +5,26 @@ import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)   # int64/float64 are real; every array we make has an explicit dtype
 
+
+def _enable_compilation_cache():
+    """JAX's persistent compilation cache, on by default in a per-user folder, so a second run of a script does not
+    compile again. TORCHLIKE_CACHE_DIR=<folder> moves it; TORCHLIKE_CACHE_DIR=0 (or an empty value) turns it off."""
+    import os
+    path = os.environ.get("TORCHLIKE_CACHE_DIR")
+    if path is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = os.path.join(base, "torchlike", "jax")
+    if path in ("", "0"):
+        return
+    try:
+        _jax.config.update("jax_compilation_cache_dir", path)
+        _jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.05)
+    except Exception:      # an older JAX without these options: run without the cache
+        pass
+
+
+_enable_compilation_cache()
+
 from . import _dtype  # noqa: E402
 from ._dtype import (bfloat16, complex64, complex128, dtype, float16, float32, float64, get_default_dtype,  # noqa
                      int8, int16, int32, int64, promote_types, set_default_dtype, uint8)
