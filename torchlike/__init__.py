@@ -125,6 +125,10 @@ def detach(input):
     return input.detach()
 
 
+def adjoint(input):
+    return input.adjoint()
+
+
 _where_op = where  # noqa: F821  (the op-table function)
 
 

@@ -173,3 +173,11 @@ def retains_grad(self):
 
 
 Tensor.retains_grad = retains_grad
+
+
+def adjoint(self):
+    """Tensor.adjoint(): the conjugate transpose of the last two dimensions (== x.mH)."""
+    return self.mH
+
+
+Tensor.adjoint = adjoint

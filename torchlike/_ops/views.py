@@ -654,7 +654,14 @@ def _H(self):
     return call("conj", (_T(self),), {}) if self._dtype.is_complex else _T(self)
 
 
-PROPERTIES = {"T": _T, "mT": _mT, "H": _H, "mH": lambda self: _mT(self)}
+def _mH(self):
+    """x.mH: the conjugate transpose of the last two dims (a view for real tensors; a conjugated copy for complex
+    ones, since torchlike has no lazy conjugate bit)."""
+    from .dispatch import call
+    return call("conj", (_mT(self),), {}) if self._dtype.is_complex else _mT(self)
+
+
+PROPERTIES = {"T": _T, "mT": _mT, "H": _H, "mH": _mH}
 
 
 # --- view_as_real / view_as_complex: value copies for now (torchlike's Storage holds complex elements) --------
