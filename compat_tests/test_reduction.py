@@ -119,10 +119,6 @@ def test_out_variants():
     check(go_max)
 
 
-@pytest.mark.xfail(reason="core: dispatch.write_out always computes in the op's result dtype then checks can_cast; "
-                   "torch's sum/prod/mean/nansum out= overloads use out.dtype as the computation dtype (dtype=None "
-                   "-> out.dtype). Fix: let an Op declare out_dtype_from_out=True and pass dtype=out.dtype before "
-                   "running", strict=True)
 def test_sum_out_dtype_from_out():
     a = sample((3, 4), seed=8)
     check(lambda lib: lib.sum(make(lib, a), 1, out=lib.empty(0, dtype=lib.int64)))

@@ -10,11 +10,15 @@ from . import nn_conv, nn_pool, nn_norm, nn_misc, nn_activation, nn_loss, nn_rnn
 __all__ = ["OPS", "FUNCTIONS", "install"]
 
 FUNCTIONS: dict = {}
+_DTYPE_FROM_OUT = frozenset(("sum", "prod", "nansum"))
 
 
 def _make_function(op):
     if op.out:
         def fn(*args, out=None, **kwargs):
+            if out is not None and op.name in _DTYPE_FROM_OUT and kwargs.get("dtype") is None \
+                    and isinstance(out, Tensor):
+                kwargs = dict(kwargs, dtype=out.dtype)     # torch's sum/prod out= overloads compute in out's dtype
             r = dispatch.call(op, args, kwargs)
             if out is None:
                 return r
