@@ -4,6 +4,21 @@ from __future__ import annotations
 import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)   # int64/float64 are real; every array we make has an explicit dtype
+_jax.config.update("jax_default_matmul_precision", "highest")   # torch's default: no TF32 in float32 matmuls
+_MATMUL_PRECISION = ["highest"]
+
+
+def set_float32_matmul_precision(precision):
+    """'highest' (default, full float32), 'high' or 'medium' (TF32/bfloat16 passes allowed on GPUs)."""
+    if precision not in ("highest", "high", "medium"):
+        raise RuntimeError(f"Invalid precision {precision}")
+    _jax.config.update("jax_default_matmul_precision", {"highest": "highest", "high": "tensorfloat32",
+                                                        "medium": "bfloat16"}[precision])
+    _MATMUL_PRECISION[0] = precision
+
+
+def get_float32_matmul_precision():
+    return _MATMUL_PRECISION[0]
 
 
 def _enable_compilation_cache():

@@ -1,0 +1,300 @@
+"""Hook machinery of nn.Module (torch.utils.hooks): removable handles, global module hooks, backward hooks.
+
+Module backward hooks work like PyTorch's BackwardHook: the module's tensor inputs and outputs pass through
+identity nodes (grad_fn BackwardHookFunctionBackward) whose backward calls the user's hooks.
+"""
+from __future__ import annotations
+
+import functools
+import warnings
+import weakref
+from collections import OrderedDict
+
+from ..._tensor import Tensor
+from ...autograd import _graph, grad_mode
+
+__all__ = ["RemovableHandle", "BackwardHook", "unserializable_hook"]
+
+
+class RemovableHandle:
+    """A handle which provides the capability to remove a hook (`handle.remove()`, or use as a context manager)."""
+
+    next_id = 0
+
+    def __init__(self, hooks_dict, *, extra_dict=None):
+        self.hooks_dict_ref = weakref.ref(hooks_dict)
+        self.id = RemovableHandle.next_id
+        RemovableHandle.next_id += 1
+        self.extra_dict_ref = ()
+        if isinstance(extra_dict, dict):
+            self.extra_dict_ref = (weakref.ref(extra_dict),)
+        elif isinstance(extra_dict, list):
+            self.extra_dict_ref = tuple(weakref.ref(d) for d in extra_dict)
+
+    def remove(self):
+        hooks_dict = self.hooks_dict_ref()
+        if hooks_dict is not None and self.id in hooks_dict:
+            del hooks_dict[self.id]
+        for ref in self.extra_dict_ref:
+            extra = ref()
+            if extra is not None and self.id in extra:
+                del extra[self.id]
+
+    def __getstate__(self):
+        return (self.hooks_dict_ref(), self.id, tuple(ref() for ref in self.extra_dict_ref))
+
+    def __setstate__(self, state):
+        self.hooks_dict_ref = weakref.ref(state[0] if state[0] is not None else OrderedDict())
+        self.id = state[1]
+        RemovableHandle.next_id = max(RemovableHandle.next_id, self.id + 1)
+        self.extra_dict_ref = tuple(weakref.ref(d) for d in state[2]) if len(state) > 2 and state[2] else ()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def unserializable_hook(f):
+    """Mark a function as an unserializable hook (no warning when a tensor holding it is serialized)."""
+    f.__torch_unserializable__ = True
+    return f
+
+
+class _WrappedHook:
+    def __init__(self, hook, module=None):
+        self.hook = hook
+        functools.update_wrapper(self, hook)
+        self.with_module = False
+        if module is not None:
+            self.module = weakref.ref(module)
+            self.with_module = True
+
+    def __call__(self, *args, **kwargs):
+        if self.with_module:
+            module = self.module()
+            if module is None:
+                raise RuntimeError("You are trying to call the hook of a dead Module!")
+            return self.hook(module, *args, **kwargs)
+        return self.hook(*args, **kwargs)
+
+    def __getstate__(self):
+        result = {"hook": self.hook, "with_module": self.with_module}
+        if self.with_module:
+            result["module"] = self.module()
+        return result
+
+    def __setstate__(self, state):
+        self.hook = state["hook"]
+        self.with_module = state["with_module"]
+        if self.with_module:
+            if state["module"] is None:
+                raise RuntimeError("You are trying to revive the hook of a dead Module!")
+            self.module = weakref.ref(state["module"])
+
+
+# --- global module hooks (torch.nn.modules.module.register_module_*) --------------------------------------------
+
+_global_buffer_registration_hooks = OrderedDict()
+_global_module_registration_hooks = OrderedDict()
+_global_parameter_registration_hooks = OrderedDict()
+_global_backward_pre_hooks = OrderedDict()
+_global_backward_hooks = OrderedDict()
+_global_is_full_backward_hook = None
+_global_forward_pre_hooks = OrderedDict()
+_global_forward_hooks = OrderedDict()
+_global_forward_hooks_always_called = OrderedDict()
+_global_forward_hooks_with_kwargs = OrderedDict()
+
+
+def _has_any_global_hook():
+    return (_global_backward_pre_hooks or _global_backward_hooks or _global_forward_pre_hooks
+            or _global_forward_hooks)
+
+
+def register_module_buffer_registration_hook(hook):
+    handle = RemovableHandle(_global_buffer_registration_hooks)
+    _global_buffer_registration_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_module_registration_hook(hook):
+    handle = RemovableHandle(_global_module_registration_hooks)
+    _global_module_registration_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_parameter_registration_hook(hook):
+    handle = RemovableHandle(_global_parameter_registration_hooks)
+    _global_parameter_registration_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_pre_hook(hook):
+    handle = RemovableHandle(_global_forward_pre_hooks)
+    _global_forward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+    handle = RemovableHandle(_global_forward_hooks, extra_dict=_global_forward_hooks_always_called)
+    _global_forward_hooks[handle.id] = hook
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    return handle
+
+
+def register_module_backward_hook(hook):
+    global _global_is_full_backward_hook
+    if _global_is_full_backward_hook is True:
+        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a global Module hook. "
+                           "Please use only one of them.")
+    _global_is_full_backward_hook = False
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook):
+    handle = RemovableHandle(_global_backward_pre_hooks)
+    _global_backward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_full_backward_hook(hook):
+    global _global_is_full_backward_hook
+    if _global_is_full_backward_hook is False:
+        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a global Module hook. "
+                           "Please use only one of them.")
+    _global_is_full_backward_hook = True
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle
+
+
+# --- module backward hooks ------------------------------------------------------------------------------------
+
+class _HookVJP(_graph.PyVJP):
+    """The backward of an identity node placed on a module's inputs or outputs: runs the module's hooks."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, ct):
+        return self.fn(ct)
+
+
+def _identity_node(tensors, vjp_fn):
+    """Aliases of `tensors` that share one BackwardHookFunctionBackward node whose backward calls vjp_fn."""
+    outs = tuple(Tensor._wrap(t._storage, t._size, t._stride, t._offset, t._dtype, base=t._base) for t in tensors)
+    _graph.record("BackwardHookFunctionBackward", outs, list(tensors), _HookVJP(vjp_fn))
+    return outs
+
+
+class BackwardHook:
+    """Full backward hooks and backward pre-hooks of a module call (torch.utils.hooks.BackwardHook)."""
+
+    def __init__(self, module, user_hooks, user_pre_hooks):
+        self.module = module
+        self.user_hooks = user_hooks
+        self.user_pre_hooks = user_pre_hooks
+        self.n_inputs = 0
+        self.input_pos = []
+        self.grad_outputs = None
+        self.n_outputs = 0
+        self.output_pos = []
+
+    def _to_tensor(self, arr, like):
+        from ..._tensor import from_array
+        return from_array(arr, like._dtype, like.device)
+
+    def setup_input_hook(self, args):
+        self.n_inputs = len(args)
+        pos = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+        if not pos or not grad_mode.is_grad_enabled():
+            return args
+        self.input_pos = pos
+        tensors = [args[i] for i in pos]
+
+        def vjp(ct):
+            cts = ct if isinstance(ct, tuple) else (ct,)
+            grad_inputs = [None] * self.n_inputs
+            for i, g, t in zip(pos, cts, tensors):
+                grad_inputs[i] = self._to_tensor(g, t)
+            grad_inputs = tuple(grad_inputs)
+            for hook in self.user_hooks:
+                res = hook(self.module, grad_inputs, self.grad_outputs)
+                if res is not None:
+                    res = res if isinstance(res, tuple) else (res,)
+                    if len(res) != len(grad_inputs):
+                        raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got {len(res)}, "
+                                           f"but expected {len(grad_inputs)}")
+                    grad_inputs = res
+            return tuple(grad_inputs[i]._value() if grad_inputs[i] is not None else None for i in pos)
+
+        new = list(args)
+        for i, o in zip(pos, _identity_node(tensors, vjp)):
+            new[i] = o
+        return tuple(new)
+
+    def setup_output_hook(self, result):
+        single = isinstance(result, Tensor)
+        outs = (result,) if single else result
+        if not isinstance(outs, tuple) or not grad_mode.is_grad_enabled():
+            return result
+        pos = [i for i, a in enumerate(outs) if isinstance(a, Tensor) and a.requires_grad]
+        if not pos:
+            return result
+        tensors = [outs[i] for i in pos]
+        n = len(outs)
+
+        def vjp(ct):
+            cts = ct if isinstance(ct, tuple) else (ct,)
+            grad_outputs = [None] * n
+            for i, g, t in zip(pos, cts, tensors):
+                grad_outputs[i] = self._to_tensor(g, t)
+            grad_outputs = tuple(grad_outputs)
+            for hook in self.user_pre_hooks:
+                res = hook(self.module, grad_outputs)
+                if res is not None:
+                    res = res if isinstance(res, tuple) else (res,)
+                    if len(res) != len(grad_outputs):
+                        raise RuntimeError(f"Backward pre hook returned an invalid number of grad_output, got "
+                                           f"{len(res)}, but expected {len(grad_outputs)}")
+                    grad_outputs = res
+            self.grad_outputs = grad_outputs
+            if not self.input_pos:   # no input requires grad: full hooks fire now, with grad_input all None
+                grad_inputs = (None,) * self.n_inputs
+                if self.user_hooks:
+                    warnings.warn("Full backward hook is firing when gradients are computed with respect to module "
+                                  "outputs since no inputs require gradients. See https://docs.pytorch.org/docs/main/"
+                                  "generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook for "
+                                  "more details.", stacklevel=5)
+                for hook in self.user_hooks:
+                    if hook(self.module, grad_inputs, grad_outputs) is not None:
+                        raise RuntimeError("Backward hook for Modules where no input requires gradient should always "
+                                           "return None or None for all gradients.")
+            return tuple(grad_outputs[i]._value() if grad_outputs[i] is not None else cts[k] * 0
+                         for k, i in enumerate(pos))
+
+        new = list(outs)
+        for i, o in zip(pos, _identity_node(tensors, vjp)):
+            new[i] = o
+        return new[0] if single else tuple(new)
+
+
+def register_legacy_backward_hook(grad_fn, hook, module):
+    """register_backward_hook (non-full): hook(module, grad_input, grad_output) seen at the output's grad_fn."""
+    from ..._tensor import from_array
+
+    def wrap(arrs):
+        return tuple(None if a is None or str(getattr(a, "dtype", "")) == "float0" else from_array(a) for a in arrs)
+
+    def node_hook(grads, cts):
+        hook(module, wrap(grads), wrap(cts))
+    grad_fn.register_hook(node_hook)
