@@ -77,7 +77,7 @@ from ._ops.indexing import argwhere, masked_select, nonzero  # noqa: E402
 from ._ops.joining import broadcast_shapes, broadcast_tensors, meshgrid, repeat_interleave  # noqa: E402
 
 __version__ = "2.13.0+torchlike"
-default_generator = random._default
+default_generator = random._default()
 
 
 def is_tensor(obj):
@@ -142,6 +142,13 @@ def detach(input):
 
 def adjoint(input):
     return input.adjoint()
+
+
+def equal(input, other):
+    """True if both tensors have the same size and elements."""
+    if input._size != other._size:
+        return False
+    return builtins_bool((input == other).all().item())
 
 
 _where_op = where  # noqa: F821  (the op-table function)

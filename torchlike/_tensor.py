@@ -85,7 +85,7 @@ class Tensor:
         if tr is not None:           # compile: a NumPy-shared storage is read as a lifted input
             return tr.read_numpy_storage(self)
         view = numpy_view(st._np, self._size, self._stride, self._offset)
-        return jax.device_put(np.ascontiguousarray(view), _device.jax_device(st.device))
+        return jax.device_put(np.array(view, order="C"), _device.jax_device(st.device))
 
     def _assign(self, value):
         """Write `value` (broadcastable to this tensor's shape) through the storage: every alias sees it."""

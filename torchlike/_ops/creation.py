@@ -233,7 +233,7 @@ def _infer_dtype(data):
         if isinstance(x, Tensor):
             found = x.dtype if found is None else D.promote_types(found, x.dtype)
             continue
-        if isinstance(x, np.ndarray):
+        if isinstance(x, (np.ndarray, np.generic)):       # NumPy scalars keep their dtype, like 0-d arrays
             d = D.from_numpy_dtype(x.dtype)
             found = d if found is None else D.promote_types(found, d)
             continue
