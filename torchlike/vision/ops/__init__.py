@@ -1,0 +1,2 @@
+"""torchvision.ops (the building blocks the models use)."""
+from .misc import Conv2dNormActivation, ConvNormActivation  # noqa: F401
