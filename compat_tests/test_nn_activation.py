@@ -442,8 +442,6 @@ def test_torch_namespace_extras():
         check(go)
 
 
-@pytest.mark.xfail(reason="torchlike/__init__.py must add _ops.nn_activation.TORCH_EXTRAS and "
-                          "_ops.nn_loss.TORCH_EXTRAS to the torch namespace (lead)", strict=True)
 def test_torch_namespace_has_extras():
     import torchlike
     from torchlike._ops import nn_activation, nn_loss
@@ -460,7 +458,5 @@ def test_special_values():
         check(lambda lib: ACTS[name](lib, make(lib, a, "float32")))
 
 
-@pytest.mark.xfail(reason="pointwise.py's relu entry maps nan to 0 (torch keeps nan): its kernel needs "
-                          "jnp.where(input > 0, input, jnp.where(jnp.isnan(input), input, 0))", strict=True)
 def test_relu_nan():
     check(lambda lib: F(lib).relu(lib.tensor([float("nan"), -1.0, 2.0])))

@@ -64,6 +64,9 @@ def install():
             for n in (op.name,) + op.method_aliases:
                 if n + "_" not in Tensor.__dict__:
                     setattr(Tensor, n + "_", m)
+            if op.function:                      # torch.relu_(x), torch.sigmoid_(x) ...
+                for n in (op.name,) + op.aliases:
+                    FUNCTIONS.setdefault(n + "_", m)
     for name, (fn, method, function) in views.VIEWS.items():
         if method and name not in Tensor.__dict__:
             setattr(Tensor, name, fn)

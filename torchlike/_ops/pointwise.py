@@ -86,11 +86,23 @@ def _has_zero(t):
     return bool(np.any(np.asarray(t._value()) == 0))
 
 
+_CPU = jax.default_backend() == "cpu"
+
+
+def _true_div(a, b):
+    """a / b correctly rounded like PyTorch's: XLA:CPU's float32 division by a broadcast divisor can be off by one
+    ulp, so float32 is divided in float64 (exact after rounding back) on the CPU."""
+    a, b = jnp.asarray(a), jnp.asarray(b)
+    if _CPU and a.dtype == jnp.float32 and b.dtype == jnp.float32:
+        return (a.astype(jnp.float64) / b.astype(jnp.float64)).astype(jnp.float32)
+    return a / b
+
+
 @register("div", tensors=T2, dtype=_div_rule, inplace=True, out=True, aliases=("divide", "true_divide"),
           method_aliases=("divide", "true_divide"), check=_div_check)
 def _div(input, other, *, rounding_mode=None):
     if rounding_mode is None:
-        return input / other
+        return _true_div(input, other)
     if jnp.issubdtype(input.dtype, jnp.integer):
         if rounding_mode == "trunc":
             a, b = jnp.broadcast_arrays(input, jnp.asarray(other, input.dtype))
@@ -397,7 +409,8 @@ def _relu_check(i):
 
 @register("relu", dtype="same", inplace=True, check=_relu_check)
 def _relu(input):
-    return jnp.where(input > 0, input, jnp.zeros((), input.dtype))   # gradient 0 at 0, as torch
+    # gradient 0 at 0 and NaN kept, as torch
+    return jnp.where((input > 0) | jnp.isnan(input), input, jnp.zeros((), input.dtype))
 
 
 for _name, _f in (("isnan", jnp.isnan), ("isinf", jnp.isinf), ("isfinite", jnp.isfinite),

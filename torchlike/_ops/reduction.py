@@ -19,6 +19,12 @@ from .dispatch import scalar_name
 _KW = inspect.Parameter.KEYWORD_ONLY
 
 
+def _overload(stem):
+    """grad_fn name by torch's overload: <stem>Backward0 for a full reduction, <stem>Backward1 with a dim."""
+    full, dims = stem + "Backward0", stem + "Backward1"
+    return lambda v: full if v[1] is None else dims
+
+
 def reduction_op(name, check=None, **meta):
     """register() for an entry with a `dim` (and maybe `keepdim`) parameter, adding the axis/keepdims aliases."""
     def deco(fn):
@@ -124,7 +130,7 @@ def _sum_rule(op, vals):
     return d, (d,)
 
 
-@reduction_op("sum", dtype=_sum_rule, out=True, check=_check_dims)
+@reduction_op("sum", dtype=_sum_rule, out=True, check=_check_dims, grad=_overload("Sum"))
 def _sum(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.sum(input, axis=_ax(input, dim), keepdims=keepdim)
 
@@ -134,7 +140,7 @@ def _nansum(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.nansum(input, axis=_ax(input, dim), keepdims=keepdim)
 
 
-@reduction_op("prod", dtype=_sum_rule, out=True, check=_int_dim("prod"))
+@reduction_op("prod", dtype=_sum_rule, out=True, check=_int_dim("prod"), grad=_overload("Prod"))
 def _prod(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.prod(input, axis=_ax(input, dim), keepdims=keepdim)
 
@@ -155,7 +161,7 @@ def _float_rule(name):
     return rule
 
 
-@reduction_op("mean", dtype=_float_rule("mean"), out=True, check=_check_dims)
+@reduction_op("mean", dtype=_float_rule("mean"), out=True, check=_check_dims, grad=_overload("Mean"))
 def _mean(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.mean(input, axis=_ax(input, dim), keepdims=keepdim)
 
@@ -400,7 +406,7 @@ def _norm_check(input, p="fro", dim=None, keepdim=False, dtype=None):
         raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
 
 
-@register("norm", dtype=_norm_rule, out=True, grad="NormBackward1", check=_norm_check)
+@register("norm", dtype=_norm_rule, out=True, grad="LinalgVectorNormBackward0", check=_norm_check)
 def _norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     ax = _ax(input, dim)
     if isinstance(ax, int):
