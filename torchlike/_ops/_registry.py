@@ -37,6 +37,8 @@ def freeze(v):
         return tuple(freeze(x) for x in v)
     if isinstance(v, np.ndarray):
         return ("__nd__", v.shape, str(v.dtype), v.tobytes())
+    if hasattr(v, "_storage") and hasattr(v, "item") and v.numel() == 1:
+        return v.item()          # a one-element tensor given for a scalar parameter (alpha=torch.tensor(0.5))
     return v
 
 
