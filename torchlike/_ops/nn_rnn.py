@@ -19,9 +19,6 @@ from jax import lax
 
 from ._registry import register
 
-_GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
-
-
 def _dot(x, w):
     """x @ w.T with full float32 precision."""
     return lax.dot_general(x, w, (((x.ndim - 1,), (1,)), ((), ())), precision=lax.Precision.HIGHEST)

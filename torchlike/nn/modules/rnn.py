@@ -12,7 +12,6 @@ import warnings
 from ..._ops import dispatch as _dispatch
 from ..._ops.creation import empty, zeros
 from ..._ops.nn_rnn import run_rnn
-from ..._tensor import Tensor
 from .. import init
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
