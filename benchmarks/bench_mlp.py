@@ -94,6 +94,8 @@ def main():
     res["jax.jit SGD step"] = timeit(jstep, a.repeats)
     res["torchlike eager fwd+bwd"] = timeit(lambda: tl_fb()._value().block_until_ready(), a.repeats)
     res["torchlike eager SGD step"] = timeit(lambda: tl_step()._value().block_until_ready(), a.repeats)
+    compiled = torchlike.compile(tl_step)
+    res["torchlike compiled SGD step"] = timeit(lambda: compiled()._value().block_until_ready(), a.repeats)
     if torch is not None:
         res["torch eager fwd+bwd"] = timeit(th_fb, a.repeats)
         res["torch eager SGD step"] = timeit(th_step, a.repeats)
@@ -104,6 +106,9 @@ def main():
               f"torchlike/jax: {res['torchlike eager fwd+bwd'] / res['jax.jit(grad) fwd+bwd']:.2f}x")
         print(f"torchlike/torch SGD step: {res['torchlike eager SGD step'] / res['torch eager SGD step']:.2f}x   "
               f"torchlike/jax: {res['torchlike eager SGD step'] / res['jax.jit SGD step']:.2f}x")
+        print(f"torchlike compiled step / torch eager: "
+              f"{res['torchlike compiled SGD step'] / res['torch eager SGD step']:.2f}x   "
+              f"/ jax.jit: {res['torchlike compiled SGD step'] / res['jax.jit SGD step']:.2f}x")
 
 
 if __name__ == "__main__":

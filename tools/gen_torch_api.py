@@ -1,11 +1,14 @@
 """Regenerate torchlike/_data/torch_api.txt from the installed PyTorch (a developer tool; needs torch).
 
-One line per public name: `<namespace> <name>`, namespace in torch, Tensor, torch.linalg, torch.fft, torch.cuda.
+One line per public name: `<namespace> <name>`, namespace in torch, Tensor, torch.linalg, torch.fft, torch.cuda, torch.nn(.functional/.init), torch.optim(.lr_scheduler),
+torch.utils.data, torch.autograd, torch.func.
 """
 import inspect
 import os
 
 import torch
+import torch.nn.functional  # noqa: F401  (load the submodules)
+import torch.utils.data  # noqa: F401
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "torchlike", "_data", "torch_api.txt")
 
@@ -31,6 +34,12 @@ def main():
     lines += [f"Tensor {n}" for n in public(torch.Tensor, want_callable=False)]
     for ns in ("linalg", "fft", "cuda"):
         lines += [f"torch.{ns} {n}" for n in public(getattr(torch, ns))]
+
+    for ns, mod in (("torch.nn", torch.nn), ("torch.nn.functional", torch.nn.functional),
+                    ("torch.nn.init", torch.nn.init), ("torch.optim", torch.optim),
+                    ("torch.optim.lr_scheduler", torch.optim.lr_scheduler), ("torch.utils.data", torch.utils.data),
+                    ("torch.autograd", torch.autograd), ("torch.func", torch.func)):
+        lines += [f"{ns} {n}" for n in public(mod)]
     with open(OUT, "w") as f:
         f.write(f"# public names of torch {torch.__version__}; regenerate with tools/gen_torch_api.py\n")
         f.write("\n".join(lines) + "\n")

@@ -21,17 +21,16 @@ def load():
 
 
 def resolve(ns):
+    import importlib
     import torchlike
     if ns == "torch":
         return torchlike
     if ns == "Tensor":
         return torchlike.Tensor
-    mod = torchlike
-    for part in ns.split(".")[1:]:
-        mod = getattr(mod, part, None)
-        if mod is None:
-            return None
-    return mod
+    try:
+        return importlib.import_module("torchlike" + ns[len("torch"):])
+    except ImportError:
+        return None
 
 
 def report():

@@ -113,3 +113,72 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         else:
             out.append(g if create_graph else from_array(g, t.dtype, t.device))
     return tuple(out)
+
+
+from .function import NestedIOFunction  # noqa: E402,F401
+
+
+def Variable(data, requires_grad=False, volatile=False):  # noqa: N802  (torch's legacy name)
+    """The legacy autograd.Variable: today a plain Tensor (requires_grad as given)."""
+    t = data.detach() if data._requires_grad else data
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+variable = Variable
+_ANOMALY = [False]
+
+
+class detect_anomaly:  # noqa: N801
+    """Anomaly mode (context manager/decorator). Accepted for compatibility: torchlike's backward errors already
+    name the failing node; no extra forward traces are recorded."""
+
+    def __init__(self, check_nan=True):
+        self.check_nan = check_nan
+
+    def __enter__(self):
+        self.prev = _ANOMALY[0]
+        _ANOMALY[0] = True
+
+    def __exit__(self, *exc):
+        _ANOMALY[0] = self.prev
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            with self:
+                return fn(*a, **k)
+        return wrapper
+
+
+class set_detect_anomaly(detect_anomaly):  # noqa: N801
+    def __init__(self, mode, check_nan=True):
+        self.check_nan = check_nan
+        self.prev = _ANOMALY[0]
+        _ANOMALY[0] = bool(mode)
+
+    def __enter__(self):
+        pass
+
+
+def is_anomaly_enabled():
+    return _ANOMALY[0]
+
+
+def is_tensor_like(inp):
+    from .._tensor import Tensor
+    return isinstance(inp, Tensor)
+
+
+_MT = [True]
+
+
+def set_multithreading_enabled(mode):
+    _MT[0] = bool(mode)
+
+
+def is_multithreading_enabled():
+    return _MT[0]
