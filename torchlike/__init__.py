@@ -69,7 +69,7 @@ cdouble = complex128
 
 globals().update(_CPU_TYPES)
 globals().update({k: v for k, v in _ops.FUNCTIONS.items() if k not in globals()})
-globals().update({k: v for _m in (_ops.nn_activation, _ops.nn_loss) for k, v in _m.TORCH_EXTRAS.items()
+globals().update({k: v for _m in (_ops.nn_activation, _ops.nn_loss, _ops.nn_misc) for k, v in _m.TORCH_EXTRAS.items()
                   if k not in globals()})
 
 from ._ops.creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like,  # noqa

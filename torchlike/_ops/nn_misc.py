@@ -5,6 +5,7 @@ computed at trace time with PyTorch's index arithmetic (in the input's precision
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import jax
@@ -16,6 +17,15 @@ from ._registry import register
 from .dispatch import scalar_name
 
 _SZ = lambda s: "[" + ", ".join(map(str, s)) + "]"   # noqa: E731
+
+
+def host(t):
+    """t's values as numpy for an eager check, or None when not available without a sync or at all (accelerator
+    tensors; tracers under torchlike.compile), where the check is skipped like CUDA's asynchronous asserts."""
+    if t.device.type != "cpu":
+        return None
+    v = t._value()
+    return None if isinstance(v, jax.core.Tracer) else np.asarray(v)
 
 
 def _same(op, vals):
@@ -146,8 +156,8 @@ def _emb_check(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse
                   "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(indices.dtype.name, indices.dtype.name)
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
                            f"Long, Int; but got torch.{legacy}Tensor instead (while checking arguments for embedding)")
-    if indices.numel():
-        v = np.asarray(indices._value())
+    v = host(indices) if indices.numel() else None
+    if v is not None:
         if v.min() < 0 or v.max() >= weight.shape[0]:
             raise IndexError("index out of range in self")
 
@@ -227,6 +237,24 @@ def _pixel_unshuffle(input, downscale_factor):
     x = input.reshape(tuple(b) + (c, h // r, r, w // r, r))
     x = jnp.transpose(x, tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
     return x.reshape(tuple(b) + (c * r * r, h // r, w // r))
+
+
+def _cs_check(input, groups):
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes {_SZ(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    if input.shape[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {input.shape[1]} channels and "
+                           f"{groups} groups.")
+
+
+@register("channel_shuffle", dtype="same", method=False, check=_cs_check, aliases=("native_channel_shuffle",))
+def _channel_shuffle(input, groups):
+    n, c = input.shape[:2]
+    rest = input.shape[2:]
+    x = input.reshape((n, groups, c // groups) + rest)
+    return jnp.swapaxes(x, 1, 2).reshape(input.shape)
 
 
 # --- resampling (upsample_*) -----------------------------------------------------------------------------------
@@ -408,15 +436,16 @@ def _bag_check(weight, indices, offsets, scale_grad_by_freq=False, mode=0, per_s
                include_last_offset=False, padding_idx=None):
     if indices.dtype.name not in ("int64", "int32"):
         _emb_check(weight, indices)
+    off, idx = host(offsets), host(indices)
+    if off is None or idx is None:
+        return
     n = indices.shape[0]
-    off = np.asarray(offsets._value())
     if off.size and off[0] != 0:
         raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
                            f"position 0. However, got {off[0]}")
     if off.size and off[-1] > n:
         raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got offsets[-1] of "
                            f"{off[-1]}")
-    idx = np.asarray(indices._value())
     if np.any(np.diff(off) < 0) or idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
         raise RuntimeError("Expected i < index_size to be true, but got false.  (Could this error message be "
                            "improved?  If so, please report an enhancement request to PyTorch.)")
@@ -450,3 +479,206 @@ def _embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, p
         count = jax.ops.segment_sum(valid.astype(rows.dtype), seg, num_segments=nb + 1)[:nb]
         out = out / jnp.maximum(count, 1)[:, None]
     return out
+
+
+# --- torch.* functions whose implementation lives in nn.functional (torch.max_pool1d, torch.batch_norm, ...) ----
+
+def _layers():
+    from ..nn._functional import layers
+    return layers
+
+
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _layers().max_pool1d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _layers().max_pool1d(input, kernel_size, stride or None, padding, dilation, ceil_mode, True)
+
+
+def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
+    return _layers().avg_pool1d(input, kernel_size, stride or None, padding, ceil_mode, count_include_pad)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return _layers().adaptive_avg_pool1d(input, output_size)
+
+
+def adaptive_max_pool1d(input, output_size):
+    return _layers().adaptive_max_pool1d(input, output_size, True)
+
+
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
+    return _layers()._bn(input, weight, bias, running_mean, running_var, training, momentum, eps)
+
+
+def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled):
+    return _layers().instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    return _layers().rms_norm(input, normalized_shape, weight, eps)
+
+
+def embedding_renorm_(input, indices, max_norm, norm_type):
+    return _layers().embedding_renorm_(input, indices, max_norm, norm_type)
+
+
+def _dropout_fn(name, inplace, **kw):
+    def fn(input, p, train):
+        return _layers()._dropout_impl(input, p, train, inplace, **kw)
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+    from . import dispatch
+    name = "grid_sampler_3d" if input.dim() == 5 else "grid_sampler_2d"
+    return dispatch.call(name, (input, grid, interpolation_mode, padding_mode, align_corners), {})
+
+
+TORCH_EXTRAS = {f.__name__: f for f in (grid_sampler, 
+    max_pool1d, max_pool1d_with_indices, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d, batch_norm,
+    instance_norm, rms_norm, embedding_renorm_,
+    _dropout_fn("dropout", False), _dropout_fn("dropout_", True),
+    _dropout_fn("feature_dropout", False, feature=True), _dropout_fn("feature_dropout_", True, feature=True),
+    _dropout_fn("alpha_dropout", False, alpha=True), _dropout_fn("alpha_dropout_", True, alpha=True),
+    _dropout_fn("feature_alpha_dropout", False, feature=True, alpha=True),
+    _dropout_fn("feature_alpha_dropout_", True, feature=True, alpha=True))}
+
+
+# --- affine_grid / grid_sample ---------------------------------------------------------------------------------
+
+def _linspace_neg_one(n, align_corners, ft):
+    if n <= 1:
+        return np.zeros(1 if n == 1 else 0, ft)
+    r = np.linspace(-1, 1, n).astype(ft)
+    return r if align_corners else (r * ft(n - 1) / ft(n)).astype(ft)
+
+
+@register("affine_grid_generator", tensors=("theta",), dtype="same", method=False, grad="AffineGridGeneratorBackward0")
+def _affine_grid_generator(theta, size, align_corners):
+    ft = np.float64 if theta.dtype == jnp.float64 else np.float32
+    spatial = tuple(size[2:])
+    axes = [_linspace_neg_one(n, align_corners, ft) for n in reversed(spatial)]    # x (W) first
+    mesh = np.meshgrid(*[axes[len(spatial) - 1 - i] for i in range(len(spatial))], indexing="ij")
+    base = np.stack([mesh[len(spatial) - 1 - i] for i in range(len(spatial))] + [np.ones(spatial, ft)], -1)
+    base = jnp.asarray(base.reshape(-1, len(spatial) + 1), theta.dtype)
+    grid = jnp.einsum("pk,nck->npc", base, theta, precision=lax.Precision.HIGHEST)
+    return grid.reshape((theta.shape[0],) + spatial + (len(spatial),))
+
+
+def _unnormalize(coord, size, align_corners):
+    if align_corners:
+        return ((coord + 1) / 2) * (size - 1)
+    return ((coord + 1) * size - 1) / 2
+
+
+def _reflect(x, twice_low, twice_high):
+    if twice_low == twice_high:
+        return jnp.zeros_like(x)
+    lo = twice_low / 2
+    span = (twice_high - twice_low) / 2
+    x = jnp.abs(x - lo)
+    extra = jnp.fmod(x, span)
+    flips = jnp.floor(x / span)
+    return jnp.where(jnp.fmod(flips, 2) == 0, extra + lo, span - extra + lo)
+
+
+def _compute_coord(x, size, padding_mode, align_corners):
+    if padding_mode == 1:
+        return jnp.clip(x, 0, size - 1)
+    if padding_mode == 2:
+        x = _reflect(x, 0, 2 * (size - 1)) if align_corners else _reflect(x, -1, 2 * size - 1)
+        return jnp.clip(x, 0, size - 1)
+    return x
+
+
+def _cubic_coeffs(t):
+    A = -0.75
+
+    def c1(x):
+        return ((A + 2) * x - (A + 3)) * x * x + 1
+
+    def c2(x):
+        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A
+    return [c2(t + 1), c1(t), c1(1 - t), c2(2 - t)]
+
+
+def _gather_taps(inp, taps):
+    """Sum over taps of weight * input[n, :, coords] (zero outside the input); taps: [(int coords per axis, weight)]."""
+    n, c = inp.shape[:2]
+    spatial = inp.shape[2:]
+    flat_in = inp.reshape(n, c, -1)
+    out = None
+    for coords, w in taps:
+        inb = None
+        flat = None
+        for ax, (ci, s) in enumerate(zip(coords, spatial)):
+            ok = (ci >= 0) & (ci <= s - 1)
+            inb = ok if inb is None else inb & ok
+            cc = jnp.clip(ci, 0, s - 1).astype(jnp.int64)
+            flat = cc if flat is None else flat * s + cc
+        vals = jnp.take_along_axis(flat_in, flat.reshape(n, 1, -1), axis=2).reshape((n, c) + flat.shape[1:])
+        wt = jnp.where(inb, w, jnp.zeros((), w.dtype))[:, None]
+        term = vals * wt
+        out = term if out is None else out + term
+    return out
+
+
+def _gs_check(input, grid, interpolation_mode, padding_mode, align_corners):
+    nd = input.dim() - 2
+    if input.dtype is not grid.dtype:
+        raise RuntimeError(f"grid_sampler(): expected input and grid to have same dtype, but input has "
+                           f"{scalar_name(input.dtype)} and grid has {scalar_name(grid.dtype)}")
+    if input.shape[0] != grid.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, but got input with "
+                           f"sizes {_SZ(input.shape)} and grid with sizes {_SZ(grid.shape)}")
+    if grid.shape[-1] != nd:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {nd} in last dimension, but got grid with "
+                           f"sizes {_SZ(grid.shape)}")
+    for i in range(2, input.dim()):
+        if input.shape[i] <= 0:
+            raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but input has "
+                               f"sizes {_SZ(input.shape)} with dimension {i} being empty")
+    if input.dim() not in (4, 5) or input.dim() != grid.dim():
+        raise RuntimeError(f"grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got "
+                           f"input with sizes {_SZ(input.shape)} and grid with sizes {_SZ(grid.shape)}")
+    if interpolation_mode == 2 and input.dim() != 4:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+
+
+def _grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+    spatial = input.shape[2:]
+    nd = len(spatial)
+    # grid's last axis is (x, y[, z]): coordinate k indexes spatial axis nd-1-k
+    raw = [_unnormalize(grid[..., nd - 1 - a], spatial[a], align_corners) for a in range(nd)]
+    if interpolation_mode == 2:
+        base = [jnp.floor(r) for r in raw]
+        coeffs = [_cubic_coeffs(r - b) for r, b in zip(raw, base)]
+        taps = []
+        for offs in itertools.product(range(4), repeat=nd):
+            coords = [_compute_coord(b - 1 + o, s, padding_mode, align_corners) for b, o, s in zip(base, offs, spatial)]
+            w = None
+            for a, o in enumerate(offs):
+                w = coeffs[a][o] if w is None else w * coeffs[a][o]
+            taps.append(([c.astype(jnp.int64) for c in coords], w))
+        return _gather_taps(input, taps)
+    pos = [_compute_coord(r, s, padding_mode, align_corners) for r, s in zip(raw, spatial)]
+    if interpolation_mode == 1:
+        coords = [jnp.round(p).astype(jnp.int64) for p in pos]      # nearbyint: half to even
+        return _gather_taps(input, [(coords, jnp.ones(pos[0].shape, input.dtype))])
+    lo = [jnp.floor(p) for p in pos]
+    taps = []
+    for corner in itertools.product((0, 1), repeat=nd):
+        w = None
+        for a, bit in enumerate(corner):
+            f = (pos[a] - lo[a]) if bit else (lo[a] + 1 - pos[a])
+            w = f if w is None else w * f
+        taps.append(([(l + b).astype(jnp.int64) for l, b in zip(lo, corner)], w))
+    return _gather_taps(input, taps)
+
+
+for _nd in (2, 3):
+    register(f"grid_sampler_{_nd}d", tensors=("input", "grid"), dtype="same", method=False, check=_gs_check,
+             grad=f"GridSampler{_nd}DBackward0")(_grid_sampler)

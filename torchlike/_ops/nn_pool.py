@@ -18,6 +18,7 @@ from jax import lax
 
 from ._registry import register
 from .dispatch import scalar_name
+from .nn_misc import host
 
 _SIZES = lambda s: "[" + ", ".join(map(str, s)) + "]"   # noqa: E731
 
@@ -419,6 +420,69 @@ for _nd in (2, 3):
 
 
 
+def max_pool1d_check(input, kernel_size, stride, padding, dilation, ceil_mode):
+    if input.dim() not in (2, 3) or any(s == 0 for s in input.shape[1:]):
+        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                           f"input, but got:[{', '.join(map(str, input.shape))}]")
+    ks, st, pd, dl = (_tup(v) for v in (kernel_size, () if stride is None else stride, padding, dilation))
+    if len(ks) != 1:
+        raise RuntimeError(f"max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but "
+                           f"got size {len(ks)}")
+    if len(st) not in (0, 1):
+        raise RuntimeError(f"max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but "
+                           f"got size {len(st)}")
+    if len(pd) != 1:
+        raise RuntimeError(f"max_pool1d() padding must be an int, list of ints, or tuple of ints of size 1 but got "
+                           f"size {len(pd)}")
+    if len(dl) != 1:
+        raise RuntimeError(f"max_pool1d() dilation must be an int, list of ints, or tuple of ints of size 1 but got "
+                           f"size {len(dl)}")
+    k, s, p, d = ks[0], (st or ks)[0], pd[0], dl[0]
+    if k <= 0:
+        raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k}")
+    if s <= 0:
+        raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {s}")
+    if p < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
+    if p > k // 2:
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
+                           f"kernel_size={k}")
+    if d <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    o = out_size(input.shape[-1], k, p, s, d, ceil_mode)
+    if o <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {o}")
+    if input.dtype.name == "bool":
+        raise NotImplementedError("\"max_pool1d_impl\" not implemented for 'Bool'")
+    return k, s, p, d
+
+
+def unpool_output_size(input, kernel_size, stride, padding, output_size):
+    input_size = input.size()
+    default_size = [(input_size[-len(kernel_size) + d] - 1) * stride[d] + kernel_size[d] - 2 * padding[d]
+                    for d in range(len(kernel_size))]
+    if output_size is None:
+        ret = default_size
+    else:
+        if len(output_size) == len(kernel_size) + 2:
+            output_size = output_size[2:]
+        if len(output_size) != len(kernel_size):
+            raise ValueError(f"output_size should be a sequence containing {len(kernel_size)} or "
+                             f"{len(kernel_size) + 2} elements, but it has a length of '{len(output_size)}'")
+        for d in range(len(kernel_size)):
+            min_size = default_size[d] - stride[d]
+            max_size = default_size[d] + stride[d]
+            if not (min_size < output_size[d] < max_size):
+                raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {min_size} and '
+                                 f'{max_size})')
+        ret = output_size
+    for d in range(len(kernel_size)):
+        if ret[d] < 0:
+            raise ValueError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
+                             f"output_size[{d}]={ret[d]}")
+    return ret
+
+
 # --- max unpooling -------------------------------------------------------------------------------------------
 
 def _unpool_check(input, indices, output_size, *rest):
@@ -428,8 +492,8 @@ def _unpool_check(input, indices, output_size, *rest):
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({_SIZES(input.shape)}) "
                            f"but got indices tensor with shape: {_SIZES(indices.shape)}")
     size = int(np.prod(output_size))
-    if indices.numel():
-        v = np.asarray(indices._value())
+    v = host(indices) if indices.numel() else None
+    if v is not None:
         bad = v[(v < 0) | (v >= size)]
         if bad.size:
             raise RuntimeError(f"Found an invalid max index: {bad.flat[0]} (output volumes are of size "

@@ -34,45 +34,8 @@ def _expand_int(v, n):
     return (v,) * n if isinstance(v, int) else tuple(v)
 
 
-def _max_pool1d_check(input, kernel_size, stride, padding, dilation, ceil_mode):
-    if input.dim() not in (2, 3) or any(s == 0 for s in input.shape[1:]):
-        raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
-                           f"input, but got:[{', '.join(map(str, input.shape))}]")
-    ks, st, pd, dl = (_expand_int(v, 1) for v in (kernel_size, () if stride is None else stride, padding, dilation))
-    if len(ks) != 1:
-        raise RuntimeError(f"max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but "
-                           f"got size {len(ks)}")
-    if len(st) not in (0, 1):
-        raise RuntimeError(f"max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but "
-                           f"got size {len(st)}")
-    if len(pd) != 1:
-        raise RuntimeError(f"max_pool1d() padding must be an int, list of ints, or tuple of ints of size 1 but got "
-                           f"size {len(pd)}")
-    if len(dl) != 1:
-        raise RuntimeError(f"max_pool1d() dilation must be an int, list of ints, or tuple of ints of size 1 but got "
-                           f"size {len(dl)}")
-    k, s, p, d = ks[0], (st or ks)[0], pd[0], dl[0]
-    if k <= 0:
-        raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k}")
-    if s <= 0:
-        raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {s}")
-    if p < 0:
-        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
-    if p > k // 2:
-        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
-                           f"kernel_size={k}")
-    if d <= 0:
-        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
-    o = _pool.out_size(input.shape[-1], k, p, s, d, ceil_mode)
-    if o <= 0:
-        raise RuntimeError(f"max_pool1d() Invalid computed output size: {o}")
-    if input.dtype.name == "bool":
-        raise NotImplementedError("\"max_pool1d_impl\" not implemented for 'Bool'")
-    return k, s, p, d
-
-
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    k, s, p, d = _max_pool1d_check(input, kernel_size, stride, padding, dilation, ceil_mode)
+    k, s, p, d = _pool.max_pool1d_check(input, kernel_size, stride, padding, dilation, ceil_mode)
     x = input.unsqueeze(-2)
     args = (x, (1, k), (1, s), (0, p), (1, d), ceil_mode)
     if return_indices:
@@ -516,6 +479,13 @@ def pad(input, pad, mode="constant", value=None):
     raise NotImplementedError(f"Padding size {len(pad)} is not supported for {n}D input tensor.\n{_PAD_HELP}")
 
 
+def channel_shuffle(input, groups):
+    return _call("channel_shuffle", input, groups)
+
+
+native_channel_shuffle = channel_shuffle
+
+
 def pixel_shuffle(input, upscale_factor):
     return _call("pixel_shuffle", input, upscale_factor)
 
@@ -620,7 +590,7 @@ def upsample_bilinear(input, size=None, scale_factor=None):
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
-__all__ += ["pad", "pixel_shuffle", "pixel_unshuffle", "interpolate", "upsample", "upsample_nearest",
+__all__ += ["pad", "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "interpolate", "upsample", "upsample_nearest",
             "upsample_bilinear"]
 
 
@@ -640,32 +610,6 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 __all__ += ["unfold", "fold"]
 
 
-def _unpool_output_size(input, kernel_size, stride, padding, output_size):
-    input_size = input.size()
-    default_size = [(input_size[-len(kernel_size) + d] - 1) * stride[d] + kernel_size[d] - 2 * padding[d]
-                    for d in range(len(kernel_size))]
-    if output_size is None:
-        ret = default_size
-    else:
-        if len(output_size) == len(kernel_size) + 2:
-            output_size = output_size[2:]
-        if len(output_size) != len(kernel_size):
-            raise ValueError(f"output_size should be a sequence containing {len(kernel_size)} or "
-                             f"{len(kernel_size) + 2} elements, but it has a length of '{len(output_size)}'")
-        for d in range(len(kernel_size)):
-            min_size = default_size[d] - stride[d]
-            max_size = default_size[d] + stride[d]
-            if not (min_size < output_size[d] < max_size):
-                raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {min_size} and '
-                                 f'{max_size})')
-        ret = output_size
-    for d in range(len(kernel_size)):
-        if ret[d] < 0:
-            raise ValueError(f"max_unpooling: output_size must contain non-negative spatial dimensions, but got "
-                             f"output_size[{d}]={ret[d]}")
-    return ret
-
-
 def _ntuple_(v, n):
     return tuple(v) if isinstance(v, (list, tuple)) else (v,) * n
 
@@ -673,14 +617,14 @@ def _ntuple_(v, n):
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     k = _ntuple_(kernel_size, 1)
     s = _ntuple_(stride, 1) if stride is not None else k
-    size = list(_unpool_output_size(input, k, s, _ntuple_(padding, 1), output_size)) + [1]
+    size = list(_pool.unpool_output_size(input, k, s, _ntuple_(padding, 1), output_size)) + [1]
     return _call("max_unpool2d", input.unsqueeze(-1), indices.unsqueeze(-1), tuple(size)).squeeze(-1)
 
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     k = _ntuple_(kernel_size, 2)
     s = _ntuple_(stride, 2) if stride is not None else k
-    size = _unpool_output_size(input, k, s, _ntuple_(padding, 2), output_size)
+    size = _pool.unpool_output_size(input, k, s, _ntuple_(padding, 2), output_size)
     return _call("max_unpool2d", input, indices, tuple(size))
 
 
@@ -688,7 +632,7 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
     k = _ntuple_(kernel_size, 3)
     s = _ntuple_(stride, 3) if stride is not None else k
     p = _ntuple_(padding, 3)
-    size = _unpool_output_size(input, k, s, p, output_size)
+    size = _pool.unpool_output_size(input, k, s, p, output_size)
     return _call("max_unpool3d", input, indices, tuple(size), s, p)
 
 
@@ -723,8 +667,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
     if input.dim() == 2:
         if offsets is not None:
-            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed "
-                             f"length sequences. However, found offsets of type {type(offsets)}")
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
         offsets = _creation.arange(0, input.numel(), input.size(1), dtype=input.dtype, device=input.device)
         include_last_offset = False
         input = input.reshape(-1)
@@ -756,3 +700,55 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
 
 
 __all__ += ["embedding_bag"]
+
+
+GRID_SAMPLE_INTERPOLATION_MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
+GRID_SAMPLE_PADDING_MODES = {"zeros": 0, "border": 1, "reflection": 2}
+_GRID_WARN = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please "
+              "specify align_corners=True if the old behavior is desired. See the documentation of grid_sample for "
+              "details.")
+
+
+def affine_grid(theta, size, align_corners=None):
+    if align_corners is None:
+        warnings.warn(_GRID_WARN, stacklevel=2)
+        align_corners = False
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    if len(size) == 4:
+        if theta.dim() != 3 or theta.shape[-2] != 2 or theta.shape[-1] != 3:
+            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. Got "
+                             f"{theta.shape}.")
+        spatial_size = size[-2:]
+    elif len(size) == 5:
+        if theta.dim() != 3 or theta.shape[-2] != 3 or theta.shape[-1] != 4:
+            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size {size}. Got "
+                             f"{theta.shape}.")
+        spatial_size = size[-3:]
+    else:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+                                  f"respectively. Got size {size}.")
+    if align_corners and min(spatial_size) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+                      "align_corners=True. This is not an intended use case of affine_grid. See the documentation of "
+                      "affine_grid for details.", stacklevel=2)
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    return _call("affine_grid_generator", theta, tuple(size), align_corners)
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
+                         f"got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    if align_corners is None:
+        warnings.warn(_GRID_WARN, stacklevel=2)
+        align_corners = False
+    return _misc.grid_sampler(input, grid, ("bilinear", "nearest", "bicubic").index(mode),
+                              ("zeros", "border", "reflection").index(padding_mode), align_corners)
+
+
+__all__ += ["affine_grid", "grid_sample"]
