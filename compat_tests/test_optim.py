@@ -436,7 +436,10 @@ def test_step_traces_under_jax_jit(name):
     params_t, opt_t = make()
     tensors = list(params_t) + [p.grad for p in params_t] + [t for p in params_t for t in opt_t.state[p].values()]
 
+    traces = []
+
     def f(arrays):
+        traces.append(1)          # runs only while jax traces f
         saved = [t._storage._data for t in tensors]
         for t, a in zip(tensors, arrays):
             t._storage._data = a
@@ -458,7 +461,7 @@ def test_step_traces_under_jax_jit(name):
         opt_e.step()
         for j, p in enumerate(params_e):
             _close(np.asarray(arrays[j]), to_numpy(p), "float32", f"{name} step {i} param {j}")
-    assert compiled._cache_size() == 1
+    assert len(traces) == 1       # one trace served every step (the step counts are graph values)
 
 
 @pytest.mark.parametrize("kw", [dict(), dict(line_search_fn="strong_wolfe"),

@@ -72,3 +72,34 @@ def test_errors():
             lib.multinomial(lib.tensor([0.5, 0.5]), 3)
         with pytest.raises(RuntimeError):
             lib.rand(2, dtype=lib.int64)
+
+
+def _cnn(lib):
+    nn = lib.nn
+    lib.manual_seed(0)
+    return nn.Sequential(nn.Conv2d(1, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(8 * 13 * 13, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 10))
+
+
+def test_seeded_cnn_init_dropout_and_shuffle_match_torch():
+    """Same seed, same numbers: initial weights, a dropout mask, DataLoader(shuffle=True) order, random_split."""
+    import numpy as np
+    import torch as TH
+    import torchlike as TL
+    a, b = _cnn(TL), _cnn(TH)
+    for (k, v), w in zip(a.state_dict().items(), b.state_dict().values()):
+        np.testing.assert_array_equal(np.asarray(v._value()), w.numpy(), err_msg=k)
+    masks = []
+    for lib in (TL, TH):
+        lib.manual_seed(3)
+        masks.append(np.asarray(lib.nn.functional.dropout(lib.ones(64), 0.3).tolist()))
+    np.testing.assert_array_equal(*masks)
+    orders = []
+    for lib in (TL, TH):
+        lib.manual_seed(7)
+        ds = lib.utils.data.TensorDataset(lib.arange(50))
+        dl = lib.utils.data.DataLoader(ds, batch_size=8, shuffle=True)
+        orders.append([x.tolist() for (x,) in dl] + [x.tolist() for (x,) in dl])
+        split = lib.utils.data.random_split(ds, [30, 20], generator=lib.Generator().manual_seed(1))
+        orders.append(list(split[0].indices))
+    assert orders[0] == orders[2] and orders[1] == orders[3]
