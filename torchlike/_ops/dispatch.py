@@ -107,6 +107,8 @@ def run(op, vals, tensors):
     gname = op.grad_name
     if not isinstance(gname, str):          # the name depends on the overload torch picks (ClampBackward0/1 ...)
         gname = gname(vals)
+    if gname == "NotImplemented":            # torch has no derivative for this op: backward raises
+        vjp = _NoDerivative(op.name)
     node = record(gname, out, inputs, vjp)
     node._fwd = ((op.name, statics, tuple(map(type, statics)), cast, outd, mask), k.masked_pure, rest)
     saves = _SAVES.get(op.name, "inputs")
@@ -323,3 +325,13 @@ class _DeviceVJP(_graph.PyVJP):
 
     def graph(self, cts):
         return [cts[0].to(self.dev)]
+
+
+class _NoDerivative(_graph.PyVJP):
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, ct):
+        raise RuntimeError(f"derivative for aten::{self.name} is not implemented")

@@ -118,8 +118,11 @@ def _lower(a, upper):
 
 
 def _chol(a, upper):
-    """LAPACK potrf semantics: reads one triangle only (no symmetrisation); NaN where not positive-definite."""
-    return jax.lax.linalg.cholesky(_lower(a, upper), symmetrize_input=False)
+    """LAPACK potrf semantics: reads one triangle only (no symmetrisation); NaN where not positive-definite. The
+    gradient is PyTorch's: the input is taken as Hermitian, so the gradient is the Hermitian part."""
+    sym = (a + _mH(a)) / 2
+    s = jax.lax.stop_gradient(_lower(a, upper)) + (sym - jax.lax.stop_gradient(sym))
+    return jax.lax.linalg.cholesky(s, symmetrize_input=False)
 
 
 def _same(op, vals):

@@ -122,7 +122,7 @@ def _floor_div_float(a, b):
     return jnp.where(b == 0, a / b, jnp.where(div == 0, jnp.copysign(0.0, a / b), floordiv))
 
 
-@register("floor_divide", tensors=T2, inplace=True, out=True,
+@register("floor_divide", tensors=T2, inplace=True, out=True, grad="NotImplemented",
           check=lambda i, o: (_result_not_for((0,), "div_floor")(i, o), _int_zero_div(i, o)))
 def _floor_divide(input, other):
     if jnp.issubdtype(input.dtype, jnp.integer):
@@ -344,7 +344,13 @@ for _name, _f, _alias in (
         ("rad2deg", jnp.rad2deg, ())):
     _unary(_name, _f, aliases=_alias)
 
-defop("logit", lambda input, eps=None: jax.scipy.special.logit(input if eps is None else jnp.clip(input, eps, 1 - eps)),
+def _logit(input, eps=None):
+    x = input if eps is None else jnp.clip(input, eps, 1 - eps)
+    # torch's gradient is NaN outside [0, 1] (JAX's would be finite there): 0 * sqrt(x (1 - x)) adds NaN only there
+    return jax.scipy.special.logit(x) + 0 * jnp.sqrt(x * (1 - x))
+
+
+defop("logit", _logit,
       dtype="float", inplace=True, out=True)
 
 for _name, _f in (("floor", jnp.floor), ("ceil", jnp.ceil), ("trunc", jnp.trunc), ("frac", lambda x: x - jnp.trunc(x))):
@@ -431,7 +437,8 @@ def _heaviside_check(i, v):
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
 
 
-@register("heaviside", tensors=("input", "values"), out=True, inplace=True, check=_heaviside_check)
+@register("heaviside", tensors=("input", "values"), out=True, inplace=True, check=_heaviside_check,
+          grad="NotImplemented")
 def _heaviside(input, values):
     return jnp.where(input == 0, values, (input > 0).astype(input.dtype))
 
