@@ -139,3 +139,29 @@ def test_cache_limit_warns():
         assert len(f._cache) <= 2
     finally:
         torch._dynamo.config.cache_size_limit = old
+
+
+def _cnn(dropout):
+    torch.manual_seed(0)
+    layers = [nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten()]
+    if dropout:
+        layers.append(nn.Dropout(0.5))
+    return nn.Sequential(*layers, nn.Linear(4 * 3 * 3, 3))
+
+
+def test_compiled_cnn_with_batchnorm_equals_eager_and_dropout_changes_per_step():
+    torch.manual_seed(2)
+    x, y = torch.randn(8, 1, 8, 8), torch.randint(0, 3, (8,))
+    m1, m2 = _cnn(False), _cnn(False)
+    o1, o2 = (torch.optim.SGD(m.parameters(), lr=0.05, momentum=0.9) for m in (m1, m2))
+    step = torch.compile(_step)
+    for _ in range(4):
+        np.testing.assert_allclose(_step(m1, o1, x, y).item(), step(m2, o2, x, y).item(), rtol=1e-5)
+    for (k, a), b in zip(m1.state_dict().items(), m2.state_dict().values()):   # incl. BatchNorm running stats
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+    assert step._eager is False and len(step._cache) == 1
+    md = _cnn(True)
+    od = torch.optim.SGD(md.parameters(), lr=0.0)       # lr 0: only the dropout masks change the loss
+    dstep = torch.compile(_step)
+    losses = {round(dstep(md, od, x, y).item(), 6) for _ in range(5)}
+    assert len(losses) >= 4
