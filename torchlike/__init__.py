@@ -173,7 +173,7 @@ def get_printoptions():
     return _tensor_str.get_printoptions()
 
 
-_LAZY_MODULES = ("_dynamo", "nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
+_LAZY_MODULES = ("_dynamo", "accelerator", "nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
                  "jit", "onnx", "backends", "special", "amp")
 _LAZY_ATTRS = {"save": "serialization", "load": "serialization", "compile": "_compile"}
 

@@ -1,0 +1,10 @@
+"""torch.backends.mkldnn: not used by torchlike (XLA)."""
+enabled = True
+
+
+def is_available():
+    return False
+
+
+def get_cpu_capability():
+    return "DEFAULT"
