@@ -165,3 +165,23 @@ def test_compiled_cnn_with_batchnorm_equals_eager_and_dropout_changes_per_step()
     dstep = torch.compile(_step)
     losses = {round(dstep(md, od, x, y).item(), 6) for _ in range(5)}
     assert len(losses) >= 4
+
+
+SCALE = 2.0
+
+
+def _scaled(t):
+    return t * SCALE
+
+
+def test_python_scalar_the_function_names_is_a_guard():
+    global SCALE
+    f = torch.compile(_scaled)
+    x = torch.ones(2)
+    assert f(x).tolist() == [2.0, 2.0] and f(x).tolist() == [2.0, 2.0]
+    SCALE = 3.0
+    try:
+        assert f(x).tolist() == [3.0, 3.0]
+        assert len(f._cache) == 2
+    finally:
+        SCALE = 2.0
