@@ -27,7 +27,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-__all__ = ["cast", "lerp", "addcmul", "addcdiv", "run_group", "hyper_vector", "write", "rounded_product", "round_to",
+__all__ = ["cast", "decay_grad", "lerp", "addcmul", "addcdiv", "run_group", "hyper_vector", "write", "rounded_product", "round_to",
            "select"]
 
 _LOW = (jnp.float16, jnp.bfloat16)
@@ -36,6 +36,19 @@ _LOW = (jnp.float16, jnp.bfloat16)
 def cast(x, like):
     """A Python-float hyperparameter (float64 0-d array) as the scalar torch would use with tensor `like`."""
     return x.astype(like.dtype)
+
+
+def decay_grad(p, g, hp, maximize, weight_decay, decoupled=False):
+    """The common head of a kernel: g negated for maximize, then weight decay, either L2 (g + wd * p) or
+    decoupled (p * (1 - lr * wd), AdamW's). Returns (p, g)."""
+    if maximize:
+        g = -g
+    if weight_decay:
+        if decoupled:
+            p = p * cast(1 - hp["lr"] * hp["weight_decay"], p)
+        else:
+            g = g + cast(hp["weight_decay"], p) * p
+    return p, g
 
 
 def lerp(start, end, weight):

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .._tensor import Tensor
-from ._fused import addcdiv, cast, lerp
-from .optimizer import Optimizer, _new_scalar
+from ._fused import addcdiv, cast, decay_grad, lerp
+from .optimizer import Optimizer, _validate
 
 __all__ = ["Adamax"]
 
@@ -13,10 +12,7 @@ __all__ = ["Adamax"]
 def _adamax_kernel(p, g, st, hp, sc, cfg):
     weight_decay, maximize = cfg
     bias_correction = sc[1]
-    if maximize:
-        g = -g
-    if weight_decay:
-        g = g + cast(hp["weight_decay"], p) * p
+    p, g = decay_grad(p, g, hp, maximize, weight_decay)
     exp_avg = lerp(st["exp_avg"], g, cast(1 - hp["beta1"], p))
     exp_inf = jnp.maximum(st["exp_inf"] * cast(hp["beta2"], p), jnp.abs(g) + cast(hp["eps"], p))
     clr = hp["lr"] / bias_correction
@@ -32,48 +28,20 @@ class Adamax(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
                  maximize=False, differentiable=False, capturable=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _validate(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = _new_scalar(float(p_state["step"]))
+        self._setstate_defaults(state, foreach=None, maximize=False, differentiable=False, capturable=False)
 
     def _array_keys(self, group):
         return ("exp_avg", "exp_inf")
 
-    def _init_state(self, group, p, state):
-        state["step"] = _new_scalar(0.0)
-        state["exp_avg"] = self._zeros_like(p)
-        state["exp_inf"] = self._zeros_like(p)
-
     def _row(self, group, p, state):
         step = self._next_step(p, state)
         return (step, 1 - self._float(group["betas"][0]) ** step)
-
-    def _cfg(self, group):
-        return (group["weight_decay"] != 0, bool(group["maximize"]))
 
     def step(self, closure=None):
         """Perform a single optimization step."""

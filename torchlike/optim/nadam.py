@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .._tensor import Tensor
-from ._fused import addcdiv, addcmul, cast, lerp, rounded_product
-from .optimizer import Optimizer, _new_scalar
+from ._fused import addcdiv, addcmul, cast, decay_grad, lerp, rounded_product
+from .optimizer import Optimizer, _validate
 
 __all__ = ["NAdam"]
 
@@ -15,13 +14,7 @@ def _nadam_kernel(p, g, st, hp, sc, cfg):
     bias_correction2, one_minus_mu, one_minus_mu_product, mu_next, one_minus_mu_product_next = (
         sc[2], sc[3], sc[4], sc[5], sc[6])
     lr = hp["lr"]
-    if maximize:
-        g = -g
-    if weight_decay:
-        if decoupled:
-            p = p * cast(1 - lr * hp["weight_decay"], p)
-        else:
-            g = g + cast(hp["weight_decay"], p) * p
+    p, g = decay_grad(p, g, hp, maximize, weight_decay, decoupled)
     exp_avg = lerp(st["exp_avg"], g, cast(1 - hp["beta1"], p))
     exp_avg_sq = addcmul(st["exp_avg_sq"] * cast(hp["beta2"], p), cast(1 - hp["beta2"], p), g, g)
     denom = jnp.sqrt(exp_avg_sq / cast(bias_correction2, p)) + cast(hp["eps"], p)
@@ -41,20 +34,7 @@ class NAdam(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _validate(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay, momentum_decay=momentum_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
                     "maximize": maximize, "foreach": foreach, "capturable": capturable,
@@ -62,29 +42,14 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0:
-                    if not isinstance(p_state["step"], Tensor):
-                        p_state["step"] = _new_scalar(float(p_state["step"]))
-                    if not isinstance(p_state["mu_product"], Tensor):
-                        p_state["mu_product"] = _new_scalar(p_state["mu_product"])
+        self._setstate_defaults(state, maximize=False, foreach=None, capturable=False, differentiable=False,
+                                decoupled_weight_decay=False)
 
     def _array_keys(self, group):
         return ("exp_avg", "exp_avg_sq")
 
-    def _init_state(self, group, p, state):
-        state["step"] = _new_scalar(0.0)
-        state["mu_product"] = _new_scalar(1.0)
-        state["exp_avg"] = self._zeros_like(p)
-        state["exp_avg_sq"] = self._zeros_like(p)
+    def _initial_scalars(self, group):
+        return (0.0, 1.0)   # step, mu_product
 
     def _row(self, group, p, state):
         step = self._next_step(p, state)

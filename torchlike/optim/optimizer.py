@@ -98,6 +98,29 @@ def _new_scalar(value, dtype=None):
     return tensor(float(value), dtype=dtype or _get_scalar_dtype())
 
 
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def _validate(*, nan_ok=False, **hparams):
+    """Check constructor hyperparameters in the order given, raising PyTorch's ValueError for the first bad one:
+    a Tensor lr must have one element; betas lie in [0, 1), rho in [0, 1], everything else is >= 0.
+    nan_ok: SGD's checks are `x < 0.0`, which let NaN through (the others are `not 0.0 <= x`)."""
+    for name, value in hparams.items():
+        if name == "betas":
+            for i in (0, 1):
+                if not 0.0 <= value[i] < 1.0:
+                    raise ValueError(f"Invalid beta parameter at index {i}: {value[i]}")
+            continue
+        if name == "lr" and isinstance(value, Tensor) and value.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if name == "rho":
+            bad = not 0.0 <= value <= 1.0
+        else:
+            bad = value < 0.0 if nan_ok else not 0.0 <= value
+        if bad:
+            raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {value}")
+
+
 def _hooked_step(func):
     """Wrap an optimizer's step: global and per-instance pre/post hooks (torch's profile_hook_step)."""
     @functools.wraps(func)
@@ -355,12 +378,71 @@ class Optimizer:
     # -- the fused step (used by the built-in optimizers) ----------------------------------------------
     # A subclass defines _kernel (see _fused), _hp_names (traced group hyperparameters, read by _hyper_value),
     # _scalar_keys (0-d state tensors such as 'step', written from columns of the per-parameter row), and the
-    # methods _cfg(group) -> static flags, _array_keys(group) -> tensor state fed to the kernel,
-    # _init_state(group, p, state) (torch's lazy state creation), _row(group, p, state) -> per-parameter floats.
+    # methods _array_keys(group) -> tensor state fed to the kernel, and where the defaults below do not fit,
+    # _cfg(group) -> static flags, _init_state(group, p, state) (torch's lazy state creation; by default the
+    # _initial_scalars then zeros), _row(group, p, state) -> per-parameter floats. Constructors check their
+    # hyperparameters with _validate (and _check_fused); __setstate__ is _setstate_defaults with the group defaults.
     _kernel = None
     _hp_names = ()
     _scalar_keys = (("step", 0),)
     _sparse_name = None
+
+    def _check_fused(self, fused, foreach, differentiable, device_dtype_check=True):
+        """The `fused=True` constructor checks of Adam, Adagrad and SGD."""
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+            self._step_supports_amp_scaling = True
+            if device_dtype_check:
+                self._need_device_dtype_check_for_fused = True
+
+    def _setstate_defaults(self, state, **defaults):
+        """__setstate__ of a built-in optimizer: Optimizer's, then the group keys older state dicts lack (set in
+        this order) and the 0-d state of _scalar_keys as tensors (_tensor_steps)."""
+        Optimizer.__setstate__(self, state)
+        for group in self.param_groups:
+            for name, default in defaults.items():
+                group.setdefault(name, default)
+            self._tensor_steps(group)
+
+    def _scalar_dtype(self, group):
+        """The dtype of 0-d state such as 'step': float32 for fused groups, else the default scalar dtype."""
+        return _get_scalar_dtype(is_fused=group.get("fused") if "fused" in self.defaults else None)
+
+    def _tensor_steps(self, group):
+        """Saved Python-number 'step' (and other _scalar_keys state) of a group's parameters become 0-d tensors."""
+        dtype = self._scalar_dtype(group)
+        for p in group["params"]:
+            p_state = self.state.get(p, [])
+            if len(p_state) != 0:
+                for key, _ in self._scalar_keys:
+                    if not isinstance(p_state[key], Tensor):
+                        p_state[key] = _new_scalar(float(p_state[key]), dtype)
+
+    def _initial_scalars(self, group):
+        """The first values of the 0-d state of _scalar_keys (a fresh 'step' is 0)."""
+        return (0.0,)
+
+    def _init_scalars(self, group, state):
+        dtype = self._scalar_dtype(group)
+        for (key, _), value in zip(self._scalar_keys, self._initial_scalars(group)):
+            state[key] = _new_scalar(value, dtype)
+
+    def _init_state(self, group, p, state):
+        """torch's lazy state creation: the 0-d state of _scalar_keys, then zeros for each of _array_keys."""
+        self._init_scalars(group, state)
+        for key in self._array_keys(group):
+            state[key] = self._zeros_like(p)
+
+    def _row(self, group, p, state):
+        """Per-parameter floats for the kernel (`sc`); by default just the new step count."""
+        return (self._next_step(p, state),)
+
+    def _cfg(self, group):
+        """Static kernel flags; by default (weight_decay != 0, maximize)."""
+        return (group["weight_decay"] != 0, bool(group["maximize"]))
 
     def _uses_state(self, group):
         return True

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .._tensor import Tensor
-from ._fused import addcmul, cast, lerp, select
-from .optimizer import Optimizer, _new_scalar
+from ._fused import addcmul, cast, decay_grad, lerp, select
+from .optimizer import Optimizer, _validate
 
 __all__ = ["RAdam"]
 
@@ -14,13 +13,7 @@ def _radam_kernel(p, g, st, hp, sc, cfg):
     weight_decay, decoupled, maximize = cfg
     bias_correction1, rectify, rect, bias_correction2_sqrt = sc[1], sc[2], sc[3], sc[4]
     lr = hp["lr"]
-    if maximize:
-        g = -g
-    if weight_decay:
-        if decoupled:
-            p = p * cast(1 - lr * hp["weight_decay"], p)
-        else:
-            g = g + cast(hp["weight_decay"], p) * p
+    p, g = decay_grad(p, g, hp, maximize, weight_decay, decoupled)
     exp_avg = lerp(st["exp_avg"], g, cast(1 - hp["beta1"], p))
     exp_avg_sq = addcmul(st["exp_avg_sq"] * cast(hp["beta2"], p), cast(1 - hp["beta2"], p), g, g)
     bias_corrected_exp_avg = exp_avg / cast(bias_correction1, p)
@@ -39,43 +32,18 @@ class RAdam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
                  *, foreach=None, maximize=False, capturable=False, differentiable=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _validate(lr=lr, eps=eps, betas=betas, weight_decay=weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "foreach": foreach, "capturable": capturable, "decoupled_weight_decay": decoupled_weight_decay,
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = _new_scalar(float(p_state["step"]))
+        self._setstate_defaults(state, foreach=None, maximize=False, differentiable=False,
+                                decoupled_weight_decay=False, capturable=False)
 
     def _array_keys(self, group):
         return ("exp_avg", "exp_avg_sq")
-
-    def _init_state(self, group, p, state):
-        state["step"] = _new_scalar(0.0)
-        state["exp_avg"] = self._zeros_like(p)
-        state["exp_avg_sq"] = self._zeros_like(p)
 
     def _row(self, group, p, state):
         step = self._next_step(p, state)

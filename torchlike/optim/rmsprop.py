@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .._tensor import Tensor
-from ._fused import addcdiv, addcmul, cast, lerp
-from .optimizer import Optimizer, _new_scalar
+from ._fused import addcdiv, addcmul, cast, decay_grad, lerp
+from .optimizer import Optimizer, _validate
 
 __all__ = ["RMSprop"]
 
@@ -13,10 +12,7 @@ __all__ = ["RMSprop"]
 def _rmsprop_kernel(p, g, st, hp, sc, cfg):
     weight_decay, centered, momentum, maximize = cfg
     alpha = hp["alpha"]
-    if maximize:
-        g = -g
-    if weight_decay:
-        g = g + cast(hp["weight_decay"], p) * p
+    p, g = decay_grad(p, g, hp, maximize, weight_decay)
     out = {}
     square_avg = addcmul(st["square_avg"] * cast(alpha, p), cast(1 - alpha, p), g, g)
     out["square_avg"] = square_avg
@@ -43,51 +39,19 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _validate(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
                     "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
                     "maximize": maximize, "differentiable": differentiable}
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = _new_scalar(float(p_state["step"]))
+        self._setstate_defaults(state, momentum=0, centered=False, foreach=None, maximize=False,
+                                differentiable=False, capturable=False)
 
     def _array_keys(self, group):
         return (("square_avg",) + (("momentum_buffer",) if group["momentum"] > 0 else ())
                 + (("grad_avg",) if group["centered"] else ()))
-
-    def _init_state(self, group, p, state):
-        state["step"] = _new_scalar(0.0)
-        state["square_avg"] = self._zeros_like(p)
-        if group["momentum"] > 0:
-            state["momentum_buffer"] = self._zeros_like(p)
-        if group["centered"]:
-            state["grad_avg"] = self._zeros_like(p)
-
-    def _row(self, group, p, state):
-        return (self._next_step(p, state),)
 
     def _cfg(self, group):
         return (group["weight_decay"] != 0, bool(group["centered"]), group["momentum"] > 0, bool(group["maximize"]))

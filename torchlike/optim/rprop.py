@@ -5,7 +5,7 @@ import jax.numpy as jnp
 
 from .._tensor import Tensor
 from ._fused import addcmul, cast
-from .optimizer import Optimizer, _new_scalar, _to_scalar
+from .optimizer import Optimizer, _to_scalar, _validate
 
 __all__ = ["Rprop"]
 
@@ -34,10 +34,7 @@ class Rprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, capturable=False, foreach=None,
                  maximize=False, differentiable=False):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _validate(lr=lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach, "maximize": maximize,
@@ -45,16 +42,7 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = _new_scalar(float(p_state["step"]))
+        self._setstate_defaults(state, foreach=None, maximize=False, differentiable=False, capturable=False)
 
     def _hyper_value(self, group, name):
         if name in ("etaminus", "etaplus"):
@@ -68,14 +56,11 @@ class Rprop(Optimizer):
 
     def _init_state(self, group, p, state):
         from .._ops.creation import full_like
-        state["step"] = _new_scalar(0.0)
+        self._init_scalars(group, state)
         state["prev"] = self._zeros_like(p)
         lr = _to_scalar(group["lr"])
         lr = float(lr) if isinstance(lr, Tensor) else lr
         state["step_size"] = full_like(p.grad, complex(lr, lr) if p.dtype.is_complex else lr)
-
-    def _row(self, group, p, state):
-        return (self._next_step(p, state),)
 
     def _cfg(self, group):
         return (group["maximize"],)

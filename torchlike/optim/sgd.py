@@ -3,19 +3,15 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .._tensor import Tensor
-from ._fused import cast
-from .optimizer import Optimizer
+from ._fused import cast, decay_grad
+from .optimizer import Optimizer, _validate
 
 __all__ = ["SGD"]
 
 
 def _sgd_kernel(p, g, st, hp, sc, cfg):
     weight_decay, momentum, nesterov, maximize = cfg
-    if maximize:
-        g = -g
-    if weight_decay:
-        g = g + cast(hp["weight_decay"], p) * p
+    p, g = decay_grad(p, g, hp, maximize, weight_decay)
     if momentum:
         # sc[0] == 1 on a parameter's first step: the buffer starts as a copy of the gradient (the incoming
         # "buffer" is then a placeholder), so the first and later steps share one compiled program
@@ -36,36 +32,18 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
                  foreach=None, differentiable=False, fused=None):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _validate(lr=lr, momentum=momentum, weight_decay=weight_decay, nan_ok=True)
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
                     "nesterov": nesterov, "maximize": maximize, "foreach": foreach, "differentiable": differentiable,
                     "fused": fused}
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
-        if fused:
-            self._step_supports_amp_scaling = True
-            self._need_device_dtype_check_for_fused = True
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        self._check_fused(fused, foreach, differentiable)
 
     def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+        self._setstate_defaults(state, nesterov=False, maximize=False, foreach=None, differentiable=False,
+                                fused=False)
 
     def _uses_state(self, group):
         return group["momentum"] != 0
