@@ -117,6 +117,10 @@ def chain_matmul(*matrices, out=None):
     return r if out is None else _dispatch.write_out(out, r)
 
 
+from ._ops.linalg_extra import LINALG as _EXTRA  # noqa: E402  (lu, lu_factor, solve_triangular, ... )
+globals().update(_EXTRA)
+__all__ += sorted(_EXTRA)
+
 einsum.__module__ = chain_matmul.__module__ = "torch.functional"
 _ops.FUNCTIONS.setdefault("einsum", einsum)
 _ops.FUNCTIONS.setdefault("chain_matmul", chain_matmul)

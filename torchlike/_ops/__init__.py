@@ -6,6 +6,7 @@ from . import creation, dispatch, views
 from ._registry import OPS
 from . import pointwise, reduction, sorting, linalg, indexing, joining, linalg_ops, contractions, spectral, index_ops  # noqa: F401  (fill the table)
 from . import nn_conv, nn_pool, nn_norm, nn_misc, nn_activation, nn_loss, nn_rnn  # noqa: F401
+from . import extra_ops, linalg_extra  # noqa: F401
 
 __all__ = ["OPS", "FUNCTIONS", "install"]
 
