@@ -146,6 +146,22 @@ def adjoint(input):
     return input.adjoint()
 
 
+def resolve_conj(input):
+    return input
+
+
+def resolve_neg(input):
+    return input
+
+
+def is_conj(input):
+    return False
+
+
+def is_neg(input):
+    return False
+
+
 def equal(input, other):
     """True if both tensors have the same size and elements."""
     if input._size != other._size:

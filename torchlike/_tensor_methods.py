@@ -181,3 +181,25 @@ def adjoint(self):
 
 
 Tensor.adjoint = adjoint
+
+
+# torchlike has no lazy conjugate/negative bits: conj() materialises, so these are the identity / False.
+def resolve_conj(self):
+    return self
+
+
+def resolve_neg(self):
+    return self
+
+
+def is_conj(self):
+    return False
+
+
+def is_neg(self):
+    return False
+
+
+for _f in (resolve_conj, resolve_neg, is_conj, is_neg):
+    if not hasattr(Tensor, _f.__name__):
+        setattr(Tensor, _f.__name__, _f)
