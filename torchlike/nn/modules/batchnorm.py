@@ -4,13 +4,20 @@ from __future__ import annotations
 import warnings
 
 from ..._dtype import int64
-from ..._ops.creation import empty, ones, tensor, zeros
-from .. import init
+from ..._ops.creation import ones, tensor, zeros
 from .._functional import layers as F
-from ..parameter import Parameter, UninitializedBuffer, UninitializedParameter
+from ..parameter import UninitializedBuffer, UninitializedParameter
 from .module import LazyModuleMixin, Module
+from .normalization import _make_affine, _reset_affine
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d",
+           "InstanceNorm3d"]
+
+
+def _check_dims(input, dims):
+    """ValueError 'expected 2D or 3D input (got 4D input)' unless input.dim() is one of `dims`."""
+    if input.dim() not in dims:
+        raise ValueError(f"expected {' or '.join(f'{d}D' for d in dims)} input (got {input.dim()}D input)")
 
 
 class _NormBase(Module):
@@ -28,15 +35,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if self.affine:
-            self.weight = Parameter(empty(num_features, **factory_kwargs))
-            if bias:
-                self.bias = Parameter(empty(num_features, **factory_kwargs))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _make_affine(self, num_features, affine, bias, factory_kwargs)
         if self.track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, **factory_kwargs))
             self.register_buffer("running_var", ones(num_features, **factory_kwargs))
@@ -55,10 +54,7 @@ class _NormBase(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self, self.affine)
 
     def _check_input_dim(self, input):
         raise NotImplementedError
@@ -80,6 +76,11 @@ class _NormBase(Module):
 
 
 class _BatchNorm(_NormBase):
+    _input_dims = ()    # the input.dim() values the layer accepts
+
+    def _check_input_dim(self, input):
+        _check_dims(input, self._input_dims)
+
     def forward(self, input):
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
@@ -95,26 +96,17 @@ class _BatchNorm(_NormBase):
 
 class BatchNorm1d(_BatchNorm):
     """Batch normalization over a 2D or 3D input (N, C) or (N, C, L)."""
-
-    def _check_input_dim(self, input):
-        if input.dim() != 2 and input.dim() != 3:
-            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+    _input_dims = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
     """Batch normalization over a 4D input (N, C, H, W)."""
-
-    def _check_input_dim(self, input):
-        if input.dim() != 4:
-            raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+    _input_dims = (4,)
 
 
 class BatchNorm3d(_BatchNorm):
     """Batch normalization over a 5D input (N, C, D, H, W)."""
-
-    def _check_input_dim(self, input):
-        if input.dim() != 5:
-            raise ValueError(f"expected 5D input (got {input.dim()}D input)")
+    _input_dims = (5,)
 
 
 class SyncBatchNorm(_BatchNorm):
@@ -166,9 +158,7 @@ class _InstanceNorm(_NormBase):
                          bias=bias)
 
     def _check_input_dim(self, input):
-        nb = self._no_batch_dim
-        if input.dim() not in (nb, nb + 1):
-            raise ValueError(f"expected {nb}D or {nb + 1}D input (got {input.dim()}D input)")
+        _check_dims(input, (self._no_batch_dim, self._no_batch_dim + 1))
 
     def _apply_instance_norm(self, input):
         return F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
@@ -265,19 +255,19 @@ class _LazyNormBase(LazyModuleMixin, _NormBase):
 class LazyBatchNorm1d(_LazyNormBase, _BatchNorm):
     """A BatchNorm1d whose num_features is inferred from the first input."""
     cls_to_become = BatchNorm1d
-    _check_input_dim = BatchNorm1d._check_input_dim
+    _input_dims = BatchNorm1d._input_dims
 
 
 class LazyBatchNorm2d(_LazyNormBase, _BatchNorm):
     """A BatchNorm2d whose num_features is inferred from the first input."""
     cls_to_become = BatchNorm2d
-    _check_input_dim = BatchNorm2d._check_input_dim
+    _input_dims = BatchNorm2d._input_dims
 
 
 class LazyBatchNorm3d(_LazyNormBase, _BatchNorm):
     """A BatchNorm3d whose num_features is inferred from the first input."""
     cls_to_become = BatchNorm3d
-    _check_input_dim = BatchNorm3d._check_input_dim
+    _input_dims = BatchNorm3d._input_dims
 
 
 class _LazyInstanceNorm(_LazyNormBase, _InstanceNorm):
@@ -287,19 +277,19 @@ class _LazyInstanceNorm(_LazyNormBase, _InstanceNorm):
 class LazyInstanceNorm1d(_LazyInstanceNorm):
     """An InstanceNorm1d whose num_features is inferred from the first input."""
     cls_to_become = InstanceNorm1d
-    _no_batch_dim = 2
+    _no_batch_dim = InstanceNorm1d._no_batch_dim
 
 
 class LazyInstanceNorm2d(_LazyInstanceNorm):
     """An InstanceNorm2d whose num_features is inferred from the first input."""
     cls_to_become = InstanceNorm2d
-    _no_batch_dim = 3
+    _no_batch_dim = InstanceNorm2d._no_batch_dim
 
 
 class LazyInstanceNorm3d(_LazyInstanceNorm):
     """An InstanceNorm3d whose num_features is inferred from the first input."""
     cls_to_become = InstanceNorm3d
-    _no_batch_dim = 4
+    _no_batch_dim = InstanceNorm3d._no_batch_dim
 
 
 __all__ += ["LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d",

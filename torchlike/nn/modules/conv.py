@@ -111,12 +111,11 @@ class _ConvNd(Module):
 
 
 class _Conv(_ConvNd):
-    _nd = 2
-    _tuple = staticmethod(_pair)
+    _nd = 2     # spatial dimensions
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
-        t = self._tuple
+        t = _ntuple(self._nd)
         super().__init__(in_channels, out_channels, t(kernel_size), t(stride),
                          padding if isinstance(padding, str) else t(padding), t(dilation), False, t(0), groups, bias,
                          padding_mode, device=device, dtype=dtype)
@@ -125,7 +124,7 @@ class _Conv(_ConvNd):
         conv = getattr(F, f"conv{self._nd}d")
         if self.padding_mode != "zeros":
             return conv(F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode), weight, bias,
-                        self.stride, self._tuple(0), self.dilation, self.groups)
+                        self.stride, (0,) * self._nd, self.dilation, self.groups)
         return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
     def forward(self, input):
@@ -135,30 +134,26 @@ class _Conv(_ConvNd):
 class Conv1d(_Conv):
     """1D convolution over an input of shape (N, C_in, L) or (C_in, L)."""
     _nd = 1
-    _tuple = staticmethod(_single)
 
 
 class Conv2d(_Conv):
     """2D convolution over an input of shape (N, C_in, H, W) or (C_in, H, W)."""
     _nd = 2
-    _tuple = staticmethod(_pair)
 
 
 class Conv3d(_Conv):
     """3D convolution over an input of shape (N, C_in, D, H, W) or (C_in, D, H, W)."""
     _nd = 3
-    _tuple = staticmethod(_triple)
 
 
 class _ConvTransposeNd(_ConvNd):
-    _nd = 2
-    _tuple = staticmethod(_pair)
+    _nd = 2     # spatial dimensions
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
-        t = self._tuple
+        t = _ntuple(self._nd)
         super().__init__(in_channels, out_channels, t(kernel_size), t(stride), t(padding), t(dilation), True,
                          t(output_padding), groups, bias, padding_mode, device=device, dtype=dtype)
 
@@ -198,19 +193,16 @@ class _ConvTransposeNd(_ConvNd):
 class ConvTranspose1d(_ConvTransposeNd):
     """1D transposed convolution ("deconvolution")."""
     _nd = 1
-    _tuple = staticmethod(_single)
 
 
 class ConvTranspose2d(_ConvTransposeNd):
     """2D transposed convolution ("deconvolution")."""
     _nd = 2
-    _tuple = staticmethod(_pair)
 
 
 class ConvTranspose3d(_ConvTransposeNd):
     """3D transposed convolution ("deconvolution")."""
     _nd = 3
-    _tuple = staticmethod(_triple)
 
 
 class Fold(Module):
@@ -281,47 +273,40 @@ class _LazyConvXdMixin(LazyModuleMixin):
                                f"{self.__class__.__name__}, but got input of size: {input.shape}")
         return input.shape[1] if input.dim() == nb + 1 else input.shape[0]
 
-
-def _lazy_conv(base):
-    class Lazy(_LazyConvXdMixin, base):
-        cls_to_become = base
-
-        def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                     padding_mode="zeros", device=None, dtype=None):
-            factory_kwargs = {"device": device, "dtype": dtype}
-            super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode,
-                             **factory_kwargs)
-            self.weight = UninitializedParameter(**factory_kwargs)
-            self.out_channels = out_channels
-            if bias:
-                self.bias = UninitializedParameter(**factory_kwargs)
-    Lazy.__name__ = Lazy.__qualname__ = "Lazy" + base.__name__
-    Lazy.__doc__ = f"A {base.__name__} whose in_channels is inferred from the first input."
-    return Lazy
+    def _make_lazy(self, out_channels, bias, factory_kwargs):
+        """After the base __init__ ran with in_channels=0 and bias=False: uninitialised weight (and bias)."""
+        self.weight = UninitializedParameter(**factory_kwargs)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(**factory_kwargs)
 
 
-def _lazy_conv_transpose(base):
-    class Lazy(_LazyConvXdMixin, base):
-        cls_to_become = base
-
-        def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
-                     dilation=1, padding_mode="zeros", device=None, dtype=None):
-            factory_kwargs = {"device": device, "dtype": dtype}
-            super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation,
-                             padding_mode, **factory_kwargs)
-            self.weight = UninitializedParameter(**factory_kwargs)
-            self.out_channels = out_channels
-            if bias:
-                self.bias = UninitializedParameter(**factory_kwargs)
-    Lazy.__name__ = Lazy.__qualname__ = "Lazy" + base.__name__
-    Lazy.__doc__ = f"A {base.__name__} whose in_channels is inferred from the first input."
-    return Lazy
+class _LazyConvMixin(_LazyConvXdMixin):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        factory_kwargs = {"device": device, "dtype": dtype}
+        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode, **factory_kwargs)
+        self._make_lazy(out_channels, bias, factory_kwargs)
 
 
-LazyConv1d, LazyConv2d, LazyConv3d = (_lazy_conv(c) for c in (Conv1d, Conv2d, Conv3d))
+class _LazyConvTransposeMixin(_LazyConvXdMixin):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode="zeros", device=None, dtype=None):
+        factory_kwargs = {"device": device, "dtype": dtype}
+        super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation, padding_mode,
+                         **factory_kwargs)
+        self._make_lazy(out_channels, bias, factory_kwargs)
+
+
+def _lazy(mixin, base):
+    """Lazy<base>: a `base` whose in_channels is inferred from the first input (then it becomes a `base`)."""
+    return type("Lazy" + base.__name__, (mixin, base),
+                {"cls_to_become": base, "__module__": __name__,
+                 "__doc__": f"A {base.__name__} whose in_channels is inferred from the first input."})
+
+
+LazyConv1d, LazyConv2d, LazyConv3d = (_lazy(_LazyConvMixin, c) for c in (Conv1d, Conv2d, Conv3d))
 LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d = (
-    _lazy_conv_transpose(c) for c in (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d))
-for _c in (LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d):
-    _c.__module__ = __name__
+    _lazy(_LazyConvTransposeMixin, c) for c in (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d))
 __all__ += ["LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
             "LazyConvTranspose3d"]

@@ -17,17 +17,16 @@ def _ntuple(n):
     return parse
 
 
-_WIDTH = {1: 2, 2: 4, 3: 6}
-
-
 class _PadNd(Module):
+    """Pads the last `_nd` dimensions (padding: an int, or 2 * _nd ints) with F.pad's mode `_mode`."""
+
     __constants__ = ["padding"]
     _nd = 1
     _mode = "constant"
 
     def __init__(self, padding):
         super().__init__()
-        self.padding = _ntuple(_WIDTH[self._nd])(padding)
+        self.padding = _ntuple(2 * self._nd)(padding)
 
     def forward(self, input):
         return F.pad(input, self.padding, self._mode)
@@ -46,7 +45,7 @@ class _CircularPadNd(_PadNd):
 
     def forward(self, input):
         self._check_input_dim(input)
-        return F.pad(input, self.padding, "circular")
+        return super().forward(input)
 
 
 class CircularPad1d(_CircularPadNd):
@@ -64,13 +63,11 @@ class CircularPad3d(_CircularPadNd):
     _nd = 3
 
 
-class _ConstantPadNd(Module):
+class _ConstantPadNd(_PadNd):
     __constants__ = ["padding", "value"]
-    _nd = 1
 
     def __init__(self, padding, value):
-        super().__init__()
-        self.padding = _ntuple(_WIDTH[self._nd])(padding)
+        super().__init__(padding)
         self.value = value
 
     def forward(self, input):
@@ -133,31 +130,23 @@ class ReplicationPad3d(_ReplicationPadNd):
     _nd = 3
 
 
-class ZeroPad1d(ConstantPad1d):
+class _ZeroPadNd(_ConstantPadNd):
+    """ConstantPadNd with value 0.0 (each ZeroPadNd also derives from its ConstantPadNd, as in PyTorch)."""
+
+    def __init__(self, padding):
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class ZeroPad1d(_ZeroPadNd, ConstantPad1d):
     """Pads the last dimension with zeros."""
 
-    def __init__(self, padding):
-        super().__init__(padding, 0.0)
 
-    def extra_repr(self):
-        return f"{self.padding}"
-
-
-class ZeroPad2d(ConstantPad2d):
+class ZeroPad2d(_ZeroPadNd, ConstantPad2d):
     """Pads the last 2 dimensions with zeros."""
 
-    def __init__(self, padding):
-        super().__init__(padding, 0.0)
 
-    def extra_repr(self):
-        return f"{self.padding}"
-
-
-class ZeroPad3d(ConstantPad3d):
+class ZeroPad3d(_ZeroPadNd, ConstantPad3d):
     """Pads the last 3 dimensions with zeros."""
-
-    def __init__(self, padding):
-        super().__init__(padding, 0.0)
-
-    def extra_repr(self):
-        return f"{self.padding}"

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from .._functional import layers as F
-from .conv import _single
+from .conv import _ntuple, _single
 from .module import Module
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d",
            "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
-           "LPPool1d", "LPPool2d"]
+           "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -128,20 +128,32 @@ class LPPool2d(_LPPoolNd):
     _fn = staticmethod(F.lp_pool2d)
 
 
-class _AdaptiveMaxPoolNd(Module):
-    __constants__ = ["output_size", "return_indices"]
+class LPPool3d(_LPPoolNd):
+    """3D power-average pooling."""
+    _fn = staticmethod(F.lp_pool3d)
+
+
+class _AdaptivePoolNd(Module):
+    __constants__ = ["output_size"]
     _fn = None
 
-    def __init__(self, output_size, return_indices=False):
+    def __init__(self, output_size):
         super().__init__()
         self.output_size = output_size
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
+    __constants__ = ["output_size", "return_indices"]
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__(output_size)
         self.return_indices = return_indices
 
     def forward(self, input):
         return type(self)._fn(input, self.output_size, self.return_indices)
-
-    def extra_repr(self):
-        return f"output_size={self.output_size}"
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
@@ -159,19 +171,9 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
     _fn = staticmethod(F.adaptive_max_pool3d)
 
 
-class _AdaptiveAvgPoolNd(Module):
-    __constants__ = ["output_size"]
-    _fn = None
-
-    def __init__(self, output_size):
-        super().__init__()
-        self.output_size = output_size
-
+class _AdaptiveAvgPoolNd(_AdaptivePoolNd):
     def forward(self, input):
         return type(self)._fn(input, self.output_size)
-
-    def extra_repr(self):
-        return f"output_size={self.output_size}"
 
 
 class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
@@ -187,12 +189,6 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
 class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
     """3D adaptive average pooling."""
     _fn = staticmethod(F.adaptive_avg_pool3d)
-
-
-
-class LPPool3d(_LPPoolNd):
-    """3D power-average pooling."""
-    _fn = staticmethod(F.lp_pool3d)
 
 
 class _MaxUnpoolNd(Module):
@@ -227,11 +223,3 @@ class MaxUnpool3d(_MaxUnpoolNd):
     """Partial inverse of MaxPool3d (non-maximal positions set to zero)."""
     _nd = 3
 
-
-def _ntuple(n):
-    def parse(x):
-        return tuple(x) if isinstance(x, (list, tuple)) else (x,) * n
-    return parse
-
-
-__all__ += ["LPPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]

@@ -113,33 +113,30 @@ def _has_any_global_hook():
             or _global_forward_hooks)
 
 
-def register_module_buffer_registration_hook(hook):
-    handle = RemovableHandle(_global_buffer_registration_hooks)
-    _global_buffer_registration_hooks[handle.id] = hook
+def _add_global_hook(hooks, hook, **handle_kwargs):
+    handle = RemovableHandle(hooks, **handle_kwargs)
+    hooks[handle.id] = hook
     return handle
+
+
+def register_module_buffer_registration_hook(hook):
+    return _add_global_hook(_global_buffer_registration_hooks, hook)
 
 
 def register_module_module_registration_hook(hook):
-    handle = RemovableHandle(_global_module_registration_hooks)
-    _global_module_registration_hooks[handle.id] = hook
-    return handle
+    return _add_global_hook(_global_module_registration_hooks, hook)
 
 
 def register_module_parameter_registration_hook(hook):
-    handle = RemovableHandle(_global_parameter_registration_hooks)
-    _global_parameter_registration_hooks[handle.id] = hook
-    return handle
+    return _add_global_hook(_global_parameter_registration_hooks, hook)
 
 
 def register_module_forward_pre_hook(hook):
-    handle = RemovableHandle(_global_forward_pre_hooks)
-    _global_forward_pre_hooks[handle.id] = hook
-    return handle
+    return _add_global_hook(_global_forward_pre_hooks, hook)
 
 
 def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
-    handle = RemovableHandle(_global_forward_hooks, extra_dict=_global_forward_hooks_always_called)
-    _global_forward_hooks[handle.id] = hook
+    handle = _add_global_hook(_global_forward_hooks, hook, extra_dict=_global_forward_hooks_always_called)
     if with_kwargs:
         _global_forward_hooks_with_kwargs[handle.id] = True
     if always_call:
@@ -147,32 +144,26 @@ def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
     return handle
 
 
-def register_module_backward_hook(hook):
+def _add_global_backward_hook(hook, full):
+    """Global backward hooks are all full (register_module_full_backward_hook) or all legacy."""
     global _global_is_full_backward_hook
-    if _global_is_full_backward_hook is True:
+    if _global_is_full_backward_hook is (not full):
         raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a global Module hook. "
                            "Please use only one of them.")
-    _global_is_full_backward_hook = False
-    handle = RemovableHandle(_global_backward_hooks)
-    _global_backward_hooks[handle.id] = hook
-    return handle
+    _global_is_full_backward_hook = full
+    return _add_global_hook(_global_backward_hooks, hook)
+
+
+def register_module_backward_hook(hook):
+    return _add_global_backward_hook(hook, full=False)
 
 
 def register_module_full_backward_pre_hook(hook):
-    handle = RemovableHandle(_global_backward_pre_hooks)
-    _global_backward_pre_hooks[handle.id] = hook
-    return handle
+    return _add_global_hook(_global_backward_pre_hooks, hook)
 
 
 def register_module_full_backward_hook(hook):
-    global _global_is_full_backward_hook
-    if _global_is_full_backward_hook is False:
-        raise RuntimeError("Cannot use both regular backward hooks and full backward hooks as a global Module hook. "
-                           "Please use only one of them.")
-    _global_is_full_backward_hook = True
-    handle = RemovableHandle(_global_backward_hooks)
-    _global_backward_hooks[handle.id] = hook
-    return handle
+    return _add_global_backward_hook(hook, full=True)
 
 
 # --- module backward hooks ------------------------------------------------------------------------------------
@@ -196,6 +187,27 @@ def _identity_node(tensors, vjp_fn):
     return outs
 
 
+def _through_identity(values, pos, vjp_fn):
+    """`values` as a list with the tensors at positions `pos` replaced by their aliases from _identity_node."""
+    new = list(values)
+    for i, o in zip(pos, _identity_node([values[i] for i in pos], vjp_fn)):
+        new[i] = o
+    return new
+
+
+def _run_grad_hooks(hooks, call, grads, error):
+    """Call each hook (`call(hook, grads)`); a non-None result replaces `grads` and must have as many entries (else
+    RuntimeError `error`, with the counts)."""
+    for hook in hooks:
+        res = call(hook, grads)
+        if res is not None:
+            res = res if isinstance(res, tuple) else (res,)
+            if len(res) != len(grads):
+                raise RuntimeError(f"{error}, got {len(res)}, but expected {len(grads)}")
+            grads = res
+    return grads
+
+
 class BackwardHook:
     """Full backward hooks and backward pre-hooks of a module call (torch.utils.hooks.BackwardHook)."""
 
@@ -209,9 +221,14 @@ class BackwardHook:
         self.n_outputs = 0
         self.output_pos = []
 
-    def _to_tensor(self, arr, like):
+    @staticmethod
+    def _grads(n, pos, cts, tensors):
+        """The n-tuple of gradient tensors: the cotangents at positions `pos` (typed like `tensors`), else None."""
         from ..._tensor import from_array
-        return from_array(arr, like._dtype, like.device)
+        grads = [None] * n
+        for i, g, t in zip(pos, cts, tensors):
+            grads[i] = from_array(g, t._dtype, t.device)
+        return tuple(grads)
 
     def setup_input_hook(self, args):
         self.n_inputs = len(args)
@@ -222,25 +239,12 @@ class BackwardHook:
         tensors = [args[i] for i in pos]
 
         def vjp(ct):
-            cts = ct if isinstance(ct, tuple) else (ct,)
-            grad_inputs = [None] * self.n_inputs
-            for i, g, t in zip(pos, cts, tensors):
-                grad_inputs[i] = self._to_tensor(g, t)
-            grad_inputs = tuple(grad_inputs)
-            for hook in self.user_hooks:
-                res = hook(self.module, grad_inputs, self.grad_outputs)
-                if res is not None:
-                    res = res if isinstance(res, tuple) else (res,)
-                    if len(res) != len(grad_inputs):
-                        raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got {len(res)}, "
-                                           f"but expected {len(grad_inputs)}")
-                    grad_inputs = res
+            grad_inputs = self._grads(self.n_inputs, pos, ct if isinstance(ct, tuple) else (ct,), tensors)
+            grad_inputs = _run_grad_hooks(self.user_hooks, lambda hook, g: hook(self.module, g, self.grad_outputs),
+                                          grad_inputs, "Backward hook returned an invalid number of grad_input")
             return tuple(grad_inputs[i]._value() if grad_inputs[i] is not None else None for i in pos)
 
-        new = list(args)
-        for i, o in zip(pos, _identity_node(tensors, vjp)):
-            new[i] = o
-        return tuple(new)
+        return tuple(_through_identity(args, pos, vjp))
 
     def setup_output_hook(self, result):
         single = isinstance(result, Tensor)
@@ -251,22 +255,12 @@ class BackwardHook:
         if not pos:
             return result
         tensors = [outs[i] for i in pos]
-        n = len(outs)
 
         def vjp(ct):
             cts = ct if isinstance(ct, tuple) else (ct,)
-            grad_outputs = [None] * n
-            for i, g, t in zip(pos, cts, tensors):
-                grad_outputs[i] = self._to_tensor(g, t)
-            grad_outputs = tuple(grad_outputs)
-            for hook in self.user_pre_hooks:
-                res = hook(self.module, grad_outputs)
-                if res is not None:
-                    res = res if isinstance(res, tuple) else (res,)
-                    if len(res) != len(grad_outputs):
-                        raise RuntimeError(f"Backward pre hook returned an invalid number of grad_output, got "
-                                           f"{len(res)}, but expected {len(grad_outputs)}")
-                    grad_outputs = res
+            grad_outputs = self._grads(len(outs), pos, cts, tensors)
+            grad_outputs = _run_grad_hooks(self.user_pre_hooks, lambda hook, g: hook(self.module, g), grad_outputs,
+                                           "Backward pre hook returned an invalid number of grad_output")
             self.grad_outputs = grad_outputs
             if not self.input_pos:   # no input requires grad: full hooks fire now, with grad_input all None
                 grad_inputs = (None,) * self.n_inputs
@@ -282,9 +276,7 @@ class BackwardHook:
             return tuple(grad_outputs[i]._value() if grad_outputs[i] is not None else cts[k] * 0
                          for k, i in enumerate(pos))
 
-        new = list(outs)
-        for i, o in zip(pos, _identity_node(tensors, vjp)):
-            new[i] = o
+        new = _through_identity(outs, pos, vjp)
         return new[0] if single else tuple(new)
 
 

@@ -55,6 +55,50 @@ def _randint(low, high):
     return int(g.randint(low, high, (1,), "int64")[0]) if g is not None else torch.randint(low, high, size=(1,)).item()
 
 
+_SIZE_ERROR = "Please provide only two dimensions (h, w) for size."
+
+
+def _format_transforms(head, transforms):
+    """torchvision's multi-line repr: `head`, then one indented line per transform, then ')'."""
+    return head + "".join(f"\n    {t}" for t in transforms) + "\n)"
+
+
+def _interpolation(interpolation):
+    """An InterpolationMode, also from torchvision's deprecated int codes."""
+    return _interpolation_modes_from_int(interpolation) if isinstance(interpolation, int) else interpolation
+
+
+def _check_scale_ratio(scale, ratio):
+    if not isinstance(scale, Sequence):
+        raise TypeError("Scale should be a sequence")
+    if not isinstance(ratio, Sequence):
+        raise TypeError("Ratio should be a sequence")
+    if (scale[0] > scale[1]) or (ratio[0] > ratio[1]):
+        warnings.warn("Scale and ratio should be of kind (min, max)")
+
+
+def _setup_fill(fill):
+    if fill is None:
+        return 0
+    if not isinstance(fill, (Sequence, numbers.Number)):
+        raise TypeError("Fill should be either a sequence or a number.")
+    return fill
+
+
+def _fill_for(img, fill, channels):
+    """A tensor image takes the fill as a list of floats (a number repeated once per channel)."""
+    if isinstance(img, torch.Tensor):
+        return [float(fill)] * channels if isinstance(fill, (int, float)) else [float(f) for f in fill]
+    return fill
+
+
+def _area_and_aspect(area, scale, log_ratio):
+    """One (target area, aspect ratio) draw of RandomResizedCrop/RandomErasing: two uniform draws, the ratio
+    exponentiated in float32 like torch.exp."""
+    target_area = area * _uniform(scale[0], scale[1])
+    return target_area, float(np.exp(np.float32(_uniform(log_ratio[0], log_ratio[1]))))
+
+
 class Compose:
     """Composes several transforms together."""
 
@@ -67,12 +111,7 @@ class Compose:
         return img
 
     def __repr__(self):
-        format_string = self.__class__.__name__ + "("
-        for t in self.transforms:
-            format_string += "\n"
-            format_string += f"    {t}"
-        format_string += "\n)"
-        return format_string
+        return _format_transforms(self.__class__.__name__ + "(", self.transforms)
 
 
 class ToTensor:
@@ -144,9 +183,7 @@ class Resize(nn.Module):
             raise ValueError("If size is a sequence, it should have 1 or 2 values")
         self.size = size
         self.max_size = max_size
-        if isinstance(interpolation, int):
-            interpolation = _interpolation_modes_from_int(interpolation)
-        self.interpolation = interpolation
+        self.interpolation = _interpolation(interpolation)
         self.antialias = antialias
 
     def forward(self, img):
@@ -158,16 +195,20 @@ class Resize(nn.Module):
         return f"{self.__class__.__name__}{detail}"
 
 
-class CenterCrop(nn.Module):
+class _SizedCrop(nn.Module):
+    """A crop transform configured by its output size (h, w)."""
+
     def __init__(self, size):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
-
-    def forward(self, img):
-        return F.center_crop(img, self.size)
+        self.size = _setup_size(size, error_msg=_SIZE_ERROR)
 
     def __repr__(self):
         return f"{self.__class__.__name__}(size={self.size})"
+
+
+class CenterCrop(_SizedCrop):
+    def forward(self, img):
+        return F.center_crop(img, self.size)
 
 
 class Pad(nn.Module):
@@ -216,12 +257,7 @@ class RandomTransforms:
         raise NotImplementedError()
 
     def __repr__(self):
-        format_string = self.__class__.__name__ + "("
-        for t in self.transforms:
-            format_string += "\n"
-            format_string += f"    {t}"
-        format_string += "\n)"
-        return format_string
+        return _format_transforms(self.__class__.__name__ + "(", self.transforms)
 
 
 class RandomApply(nn.Module):
@@ -238,13 +274,7 @@ class RandomApply(nn.Module):
         return img
 
     def __repr__(self):
-        format_string = self.__class__.__name__ + "("
-        format_string += f"\n    p={self.p}"
-        for t in self.transforms:
-            format_string += "\n"
-            format_string += f"    {t}"
-        format_string += "\n)"
-        return format_string
+        return _format_transforms(f"{self.__class__.__name__}(\n    p={self.p}", self.transforms)
 
 
 class RandomOrder(RandomTransforms):
@@ -290,7 +320,7 @@ class RandomCrop(nn.Module):
 
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
         super().__init__()
-        self.size = tuple(_setup_size(size, error_msg="Please provide only two dimensions (h, w) for size."))
+        self.size = tuple(_setup_size(size, error_msg=_SIZE_ERROR))
         self.padding = padding
         self.pad_if_needed = pad_if_needed
         self.fill = fill
@@ -313,48 +343,42 @@ class RandomCrop(nn.Module):
         return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
 
 
-class RandomHorizontalFlip(nn.Module):
+class _RandomP(nn.Module):
+    """Applies `_apply(img)` with probability p (one torch.rand(1) draw per call, as torchvision)."""
+
     def __init__(self, p=0.5):
         super().__init__()
         self.p = p
 
+    def _apply(self, img):
+        raise NotImplementedError
+
     def forward(self, img):
         if _rand_below(self.p):
-            return F.hflip(img)
+            return self._apply(img)
         return img
 
     def __repr__(self):
         return f"{self.__class__.__name__}(p={self.p})"
 
 
-class RandomVerticalFlip(nn.Module):
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
+class RandomHorizontalFlip(_RandomP):
+    def _apply(self, img):
+        return F.hflip(img)
 
-    def forward(self, img):
-        if _rand_below(self.p):
-            return F.vflip(img)
-        return img
 
-    def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
+class RandomVerticalFlip(_RandomP):
+    def _apply(self, img):
+        return F.vflip(img)
 
 
 class RandomResizedCrop(nn.Module):
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
         super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if (scale[0] > scale[1]) or (ratio[0] > ratio[1]):
-            warnings.warn("Scale and ratio should be of kind (min, max)")
-        if isinstance(interpolation, int):
-            interpolation = _interpolation_modes_from_int(interpolation)
-        self.interpolation = interpolation
+        self.size = _setup_size(size, error_msg=_SIZE_ERROR)
+        _check_scale_ratio(scale, ratio)
+        self.interpolation = _interpolation(interpolation)
         self.antialias = antialias
         self.scale = scale
         self.ratio = ratio
@@ -365,8 +389,7 @@ class RandomResizedCrop(nn.Module):
         area = height * width
         log_ratio = torch.log(torch.tensor(ratio)).tolist()
         for _ in range(10):
-            target_area = area * _uniform(scale[0], scale[1])
-            aspect_ratio = float(np.exp(np.float32(_uniform(log_ratio[0], log_ratio[1]))))  # float32 torch.exp
+            target_area, aspect_ratio = _area_and_aspect(area, scale, log_ratio)
             w = int(round(math.sqrt(target_area * aspect_ratio)))
             h = int(round(math.sqrt(target_area / aspect_ratio)))
             if 0 < w <= width and 0 < h <= height:
@@ -401,22 +424,14 @@ class RandomResizedCrop(nn.Module):
         return format_string
 
 
-class FiveCrop(nn.Module):
-    def __init__(self, size):
-        super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
-
+class FiveCrop(_SizedCrop):
     def forward(self, img):
         return F.five_crop(img, self.size)
 
-    def __repr__(self):
-        return f"{self.__class__.__name__}(size={self.size})"
 
-
-class TenCrop(nn.Module):
+class TenCrop(_SizedCrop):
     def __init__(self, size, vertical_flip=False):
-        super().__init__()
-        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
+        super().__init__(size)
         self.vertical_flip = vertical_flip
 
     def forward(self, img):
@@ -482,32 +497,22 @@ class ColorJitter(nn.Module):
 class RandomRotation(nn.Module):
     def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0):
         super().__init__()
-        if isinstance(interpolation, int):
-            interpolation = _interpolation_modes_from_int(interpolation)
+        interpolation = _interpolation(interpolation)
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
         if center is not None:
             _check_sequence_input(center, "center", req_sizes=(2,))
         self.center = center
         self.interpolation = interpolation
         self.expand = expand
-        if fill is None:
-            fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
-            raise TypeError("Fill should be either a sequence or a number.")
-        self.fill = fill
+        self.fill = _setup_fill(fill)
 
     @staticmethod
     def get_params(degrees):
         return float(_uniform(float(degrees[0]), float(degrees[1])))
 
     def forward(self, img):
-        fill = self.fill
         channels, _, _ = F.get_dimensions(img)
-        if isinstance(img, torch.Tensor):
-            if isinstance(fill, (int, float)):
-                fill = [float(fill)] * channels
-            else:
-                fill = [float(f) for f in fill]
+        fill = _fill_for(img, self.fill, channels)
         angle = self.get_params(self.degrees)
         return F.rotate(img, angle, self.interpolation, self.expand, self.center, fill)
 
@@ -527,8 +532,7 @@ class RandomAffine(nn.Module):
     def __init__(self, degrees, translate=None, scale=None, shear=None, interpolation=InterpolationMode.NEAREST,
                  fill=0, center=None):
         super().__init__()
-        if isinstance(interpolation, int):
-            interpolation = _interpolation_modes_from_int(interpolation)
+        interpolation = _interpolation(interpolation)
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
         if translate is not None:
             _check_sequence_input(translate, "translate", req_sizes=(2,))
@@ -544,11 +548,7 @@ class RandomAffine(nn.Module):
         self.scale = scale
         self.shear = _setup_angle(shear, name="shear", req_sizes=(2, 4)) if shear is not None else shear
         self.interpolation = interpolation
-        if fill is None:
-            fill = 0
-        elif not isinstance(fill, (Sequence, numbers.Number)):
-            raise TypeError("Fill should be either a sequence or a number.")
-        self.fill = fill
+        self.fill = _setup_fill(fill)
         if center is not None:
             _check_sequence_input(center, "center", req_sizes=(2,))
         self.center = center
@@ -573,13 +573,8 @@ class RandomAffine(nn.Module):
         return angle, translations, scale, (shear_x, shear_y)
 
     def forward(self, img):
-        fill = self.fill
         channels, height, width = F.get_dimensions(img)
-        if isinstance(img, torch.Tensor):
-            if isinstance(fill, (int, float)):
-                fill = [float(fill)] * channels
-            else:
-                fill = [float(f) for f in fill]
+        fill = _fill_for(img, self.fill, channels)
         img_size = [width, height]
         ret = self.get_params(self.degrees, self.translate, self.scale, self.shear, img_size)
         return F.affine(img, *ret, interpolation=self.interpolation, fill=fill, center=self.center)
@@ -608,19 +603,15 @@ class Grayscale(nn.Module):
         return f"{self.__class__.__name__}(num_output_channels={self.num_output_channels})"
 
 
-class RandomGrayscale(nn.Module):
+class RandomGrayscale(_RandomP):
     def __init__(self, p=0.1):
-        super().__init__()
-        self.p = p
+        super().__init__(p)
 
     def forward(self, img):
         num_output_channels, _, _ = F.get_dimensions(img)
         if _rand_below(self.p):
             return F.rgb_to_grayscale(img, num_output_channels=num_output_channels)
         return img
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
 
 
 class RandomErasing(nn.Module):
@@ -630,12 +621,7 @@ class RandomErasing(nn.Module):
             raise TypeError("Argument value should be either a number or str or a sequence")
         if isinstance(value, str) and value != "random":
             raise ValueError("If value is str, it should be 'random'")
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if (scale[0] > scale[1]) or (ratio[0] > ratio[1]):
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        _check_scale_ratio(scale, ratio)
         if scale[0] < 0 or scale[1] > 1:
             raise ValueError("Scale should be between 0 and 1")
         if p < 0 or p > 1:
@@ -652,8 +638,7 @@ class RandomErasing(nn.Module):
         area = img_h * img_w
         log_ratio = torch.log(torch.tensor(ratio)).tolist()
         for _ in range(10):
-            erase_area = area * _uniform(scale[0], scale[1])
-            aspect_ratio = float(np.exp(np.float32(_uniform(log_ratio[0], log_ratio[1]))))
+            erase_area, aspect_ratio = _area_and_aspect(area, scale, log_ratio)
             h = int(round(math.sqrt(erase_area * aspect_ratio)))
             w = int(round(math.sqrt(erase_area / aspect_ratio)))
             if not (h < img_h and w < img_w):
@@ -719,33 +704,21 @@ class GaussianBlur(nn.Module):
         return f"{self.__class__.__name__}(kernel_size={self.kernel_size}, sigma={self.sigma})"
 
 
-class RandomInvert(nn.Module):
-    def __init__(self, p=0.5):
-        super().__init__()
-        self.p = p
-
-    def forward(self, img):
-        if _rand_below(self.p):
-            return F.invert(img)
-        return img
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
+class RandomInvert(_RandomP):
+    def _apply(self, img):
+        return F.invert(img)
 
 
-class RandomAdjustSharpness(nn.Module):
+class RandomAdjustSharpness(_RandomP):
     def __init__(self, sharpness_factor, p=0.5):
-        super().__init__()
+        super().__init__(p)
         self.sharpness_factor = sharpness_factor
-        self.p = p
 
-    def forward(self, img):
-        if _rand_below(self.p):
-            if isinstance(img, torch.Tensor):
-                raise NotImplementedError("adjust_sharpness is implemented for PIL images only")
-            from ._functional_pil import adjust_sharpness
-            return adjust_sharpness(img, self.sharpness_factor)
-        return img
+    def _apply(self, img):
+        if isinstance(img, torch.Tensor):
+            raise NotImplementedError("adjust_sharpness is implemented for PIL images only")
+        from ._functional_pil import adjust_sharpness
+        return adjust_sharpness(img, self.sharpness_factor)
 
     def __repr__(self):
         return f"{self.__class__.__name__}(sharpness_factor={self.sharpness_factor},p={self.p})"
