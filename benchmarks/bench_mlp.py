@@ -6,21 +6,13 @@ PyTorch eager and jax.jit(jax.grad(...)), printed as ratios measured in the same
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import functools
 
 import numpy as np
 
+from _timing import timeit as _timeit
 
-def timeit(fn, repeats, warmup=20):
-    for _ in range(warmup):
-        fn()
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+timeit = functools.partial(_timeit, warmup=20)
 
 
 def build(lib, x, y):
