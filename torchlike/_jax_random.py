@@ -30,10 +30,7 @@ def reseed(gen, seed):
 
 
 def _next(gen):
-    st = _key_storage(gen)
-    from . import _trace_state
-    if _trace_state.current is not None:
-        _trace_state.current.note_key(st)
+    st = _key_storage(gen)          # under compile, this storage is lifted like any other state
     key, sub = jax.random.split(jax.random.wrap_key_data(st._data))
     st._data = jax.random.key_data(key)
     st.version += 1

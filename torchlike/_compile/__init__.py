@@ -177,7 +177,7 @@ class CompiledFunction:
                     g["lr"] = v
         dev = {m[1].type for m in spec.meta}
         try:
-            return Program(call, spec, spec.arrays(), None, donate="cuda" in dev)
+            return Program(call, spec, spec.arrays(), donate="cuda" in dev)
         except (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
                 jax.errors.TracerBoolConversionError, jax.errors.TracerIntegerConversionError) as e:
             if self.fullgraph or not config.suppress_errors:

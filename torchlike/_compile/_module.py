@@ -59,7 +59,7 @@ class OptimizedModule(Module):
                 with grad_mode.no_grad():
                     return mod(*a, **kw)
             spec_nograd = _ArgsSpec(*_detached(args, kwargs))
-            prog = Program(call, spec_nograd, spec.arrays(), None, donate=False)
+            prog = Program(call, spec_nograd, spec.arrays(), donate=False)
             by_storage = {id(p._storage): p for p in params if p._requires_grad}
             lift_t = [by_storage.get(id(st)) for st in prog.lifted]
             arg_t = [spec.leaves[i] for i in spec.tpos]

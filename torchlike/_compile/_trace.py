@@ -63,9 +63,6 @@ class Trace:
     def detach_numpy(self, st):
         self._enter_numpy(st)
 
-    def note_key(self, st):
-        pass
-
     def restore_numpy(self):
         for st, buf, _ in self.numpy.values():
             st._np, st._data = buf, None
@@ -74,7 +71,7 @@ class Trace:
 class Program:
     """A traced function: the jaxpr, where its inputs come from and where its outputs go."""
 
-    def __init__(self, fn, args_spec, arg_arrays, kwargs_spec, donate):
+    def __init__(self, fn, args_spec, arg_arrays, donate):
         self.fn = fn
         self.args_spec = args_spec
         self.donate = donate
@@ -151,11 +148,10 @@ class Program:
         self.out_static = [None if i in self.out_t else leaves[i] for i in range(len(leaves))]
         jaxpr = closed.jaxpr
         lifted_pos = [i for i, s in enumerate(self.const_src) if s is not None]
-        fixed_consts = fixed
         self.lifted = [self.const_src[i] for i in lifted_pos]
 
         def run(lifted, arrays, pool):
-            consts = list(fixed_consts)
+            consts = list(fixed)
             for i, v in zip(lifted_pos, lifted):
                 consts[i] = v
             flat = jax.tree_util.tree_leaves((arrays, pool))
@@ -165,7 +161,6 @@ class Program:
         self.n_written = len(self.written)
         self.run_fn = run
         self.jitted = jax.jit(run, donate_argnums=(0,) if self.donate else ())
-        self.first_escaped = [st for st in info["escaped"]]
 
     @staticmethod
     def _scrub_escaped(escaped):

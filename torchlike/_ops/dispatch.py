@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import jax
-import numpy as np
 
 from .. import _device, _dtype as D
 from .._tensor import Tensor, as_tensor_arg, from_array

@@ -8,7 +8,7 @@ import jax.numpy as jnp
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
 from ._engine import run_backward
-from . import function, functional, gradcheck as _gradcheck_mod  # noqa: E402
+from . import function, functional  # noqa: E402,F401
 from .function import Function, once_differentiable  # noqa: F401
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: F401
 from .graph import Node  # noqa: F401

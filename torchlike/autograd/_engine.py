@@ -12,7 +12,7 @@ def _add_arrays(a, b):
     return a + b
 
 from . import grad_mode
-from ._graph import AccumulateGrad, Node, apply_graph
+from ._graph import AccumulateGrad, apply_graph
 
 
 def _add(a, b):
@@ -25,7 +25,7 @@ def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumul
     accumulate=True adds into the leaves' .grad (backward); otherwise the gradients w.r.t. `inputs` are returned
     (autograd.grad). With create_graph the cotangents are Tensors and the backward computation is recorded.
     """
-    from .._tensor import Tensor, from_array
+    from .._tensor import from_array
     buffers = {}   # node -> list of cotangents per output
     roots = []
     for t, g in zip(tensors, grad_tensors):

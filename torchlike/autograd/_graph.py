@@ -5,7 +5,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _dtype as D
 from . import grad_mode
 
 _RELEASED = ("Trying to backward through the graph a second time (or directly access saved tensors after they have "

@@ -27,7 +27,6 @@ def _outputs(fn, inputs):
 
 def _numerical(fn, inputs, diff_idx, eps):
     """Jacobian per (input, output) by central differences, perturbing each element of each input in place."""
-    from .._tensor import from_array
     with grad_mode.enable_grad():      # fn may itself differentiate (gradgradcheck)
         outs0 = _outputs(fn, inputs)
         jac = {}
@@ -49,13 +48,11 @@ def _numerical(fn, inputs, diff_idx, eps):
             x._assign(base)
             for j, o in enumerate(outs0):
                 jac[(i, j)] = np.stack(cols[j], axis=1) if cols[j] else np.zeros((o.numel(), 0))
-    del from_array
     return jac
 
 
 def _analytical(fn, inputs, diff_idx):
     from . import grad as _agrad
-    from .._ops.creation import zeros_like
     with grad_mode.enable_grad():
         outs = _outputs(fn, inputs)
         jac = {}
@@ -73,7 +70,6 @@ def _analytical(fn, inputs, diff_idx):
                                    np.array(gi._value(), dtype=np.float64).reshape(-1))
             for i in diff_idx:
                 jac[(i, j)] = np.stack(rows[i], axis=0) if rows[i] else np.zeros((0, inputs[i].numel()))
-        del zeros_like
     return jac
 
 
@@ -120,7 +116,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     from . import grad as _agrad
     from .. import random as _random
     inputs = _tensors(inputs)
-    diff = [x for x in inputs if getattr(x, "_requires_grad", False)]
     with grad_mode.no_grad():
         outs = _outputs(func, inputs)
     if grad_outputs is None:
@@ -143,6 +138,5 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         gs = _agrad([p[0] for p in pairs], d, [p[1] for p in pairs], create_graph=True, allow_unused=True)
         from .._ops.creation import zeros_like
         return tuple(g if g is not None else zeros_like(x) for g, x in zip(gs, d))
-    del diff
     return gradcheck(first, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)
