@@ -109,7 +109,7 @@ def run(op, vals, tensors):
     if gname == "NotImplemented":            # torch has no derivative for this op: backward raises
         vjp = _NoDerivative(op.name)
     node = record(gname, out, inputs, vjp)
-    node._fwd = ((op.name, statics, tuple(map(type, statics)), cast, outd, mask), k.masked_pure, rest)
+    node._fwd = (_op_recompute, (op, statics, cast, outd, mask, k, rest))     # resolved only by create_graph
     saves = _SAVES.get(op.name, "inputs")
     if saves == "inputs":
         _graph.save_versions(node, [t for t in _flat(inputs) if t is not None])
@@ -122,6 +122,10 @@ def run(op, vals, tensors):
     elif saves == "output":
         _graph.save_versions(node, (), [(0, out if not isinstance(out, tuple) else out[0])])
     return out
+
+
+def _op_recompute(op, statics, cast, outd, mask, k, rest):
+    return (op.name, statics, tuple(map(type, statics)), cast, outd, mask), k.masked_pure, rest
 
 
 def _flat(slots):

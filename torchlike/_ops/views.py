@@ -43,12 +43,16 @@ def make_view(base, size, stride, offset, grad_name, pure, statics=(), part=None
         k = _view_kernel(pure, freeze(statics))
         _, vjp = k(base._value())
         node = _graph.record(grad_name, out, [base], vjp)
-        node._fwd = (("view", pure, freeze(statics)), _ViewPure(pure, freeze(statics)), ())
+        node._fwd = (_view_recompute, (pure, freeze(statics)))       # resolved only by create_graph
         out._version_at = out._storage.version      # a later in-place write through another alias regenerates it
     return out
 
 
 _VK = {}
+
+
+def _view_recompute(pure, statics):
+    return ("view", pure, statics), _ViewPure(pure, statics), ()
 
 
 class _ViewPure:

@@ -26,7 +26,7 @@ class Node:
 
     def __init__(self, vjp, inputs, out_meta, tuple_out=False):
         self._vjp = vjp
-        self._fwd = None                 # (cache key, pure(diff, rest) -> out, rest): recompute for create_graph
+        self._fwd = None                 # (factory, args): factory(*args) -> (cache key, pure(diff, rest), rest)
         self._saved = ()                 # ((tensor or None, storage, version, out_nr, node name), ...)
         self._tuple = tuple_out
         self._inputs = inputs            # per differentiable slot: Tensor or tuple of Tensors
@@ -273,7 +273,7 @@ def apply_graph(node, cts, retain_graph):
         if not retain_graph:
             node._vjp = node._fwd = None
         return grads
-    key, pure, rest = fwd
+    key, pure, rest = fwd[0](*fwd[1])
     shape = _slots_shape(node._inputs)
     dts = _flat_slots(node._inputs)
     ctt = []
@@ -285,7 +285,7 @@ def apply_graph(node, cts, retain_graph):
     outs = tuple(from_array(g, t._dtype, t.device) for g, t in zip(gflat, dts))
     if grad_mode.is_grad_enabled() and any(t._requires_grad for t in dts + ctt):
         n2 = record(node.name(), outs, [tuple(dts), tuple(ctt)], vjp2)
-        n2._fwd = (("graph",) + (key,) + (shape,), _Bwd2(bwd), rest)
+        n2._fwd = (_resolved, (("graph", key, shape), _Bwd2(bwd), rest))
     if not retain_graph:
         node._vjp = node._fwd = None
     return list(outs)
@@ -324,7 +324,7 @@ def call_pure(name, key, fn, tensors, rest=()):
     outs = tuple(from_array(o, None, dev) for o in out) if isinstance(out, tuple) else from_array(out, None, dev)
     if grad_mode.is_grad_enabled() and any(t._requires_grad for t in tensors):
         node = record(name, outs, [tuple(tensors)], _TupleVJP(vjp))
-        node._fwd = (key, lambda d, r: fn(list(d[0]), r), rest)
+        node._fwd = (_resolved, (key, lambda d, r: fn(list(d[0]), r), rest))
     return outs
 
 
@@ -338,3 +338,7 @@ class _TupleVJP(PyVJP):
 
     def __call__(self, ct):
         return (tuple(_apply_vjp(self.vjp, ct)),)
+
+
+def _resolved(key, pure, rest):
+    return key, pure, rest
