@@ -11,13 +11,12 @@ from . import extra_ops, linalg_extra  # noqa: F401
 __all__ = ["OPS", "FUNCTIONS", "install"]
 
 FUNCTIONS: dict = {}
-_DTYPE_FROM_OUT = frozenset(("sum", "prod", "nansum"))
 
 
 def _make_function(op):
     if op.out:
         def fn(*args, out=None, **kwargs):
-            if out is not None and op.name in _DTYPE_FROM_OUT and kwargs.get("dtype") is None \
+            if out is not None and op.dtype_from_out and kwargs.get("dtype") is None \
                     and isinstance(out, Tensor):
                 kwargs = dict(kwargs, dtype=out.dtype)     # torch's sum/prod out= overloads compute in out's dtype
             r = dispatch.call(op, args, kwargs)

@@ -47,7 +47,7 @@ class Op:
 
     def __init__(self, name, fn, *, tensors=("input",), cast=None, dtype="promote", grad=None,
                  method=True, function=True, inplace=False, out=False, differentiable=True,
-                 returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None, tensor_only=(), inplace_exact=False):
+                 returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None, tensor_only=(), inplace_exact=False, dtype_from_out=False):
         self.name = name
         self.fn = fn
         sig = inspect.signature(fn)
@@ -72,6 +72,7 @@ class Op:
         self.check = check            # optional eager validation: check(*bound_values) (all positionally) raises
         #                               torch's errors, so a check function must not declare keyword-only params
         self.inplace_exact = inplace_exact   # x.op_() needs the result dtype to equal x's (float_power_)
+        self.dtype_from_out = dtype_from_out  # op(..., out=o) computes in o's dtype (sum/prod overloads)
         self.kernels = {}
         self.__doc__ = doc
 

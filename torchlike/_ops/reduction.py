@@ -130,17 +130,17 @@ def _sum_rule(op, vals):
     return d, (d,)
 
 
-@reduction_op("sum", dtype=_sum_rule, out=True, check=_check_dims, grad=_overload("Sum"))
+@reduction_op("sum", dtype=_sum_rule, out=True, dtype_from_out=True, check=_check_dims, grad=_overload("Sum"))
 def _sum(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.sum(input, axis=_ax(input, dim), keepdims=keepdim)
 
 
-@reduction_op("nansum", dtype=_sum_rule, out=True, check=_check_dims)
+@reduction_op("nansum", dtype=_sum_rule, out=True, dtype_from_out=True, check=_check_dims)
 def _nansum(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.nansum(input, axis=_ax(input, dim), keepdims=keepdim)
 
 
-@reduction_op("prod", dtype=_sum_rule, out=True, check=_int_dim("prod"), grad=_overload("Prod"))
+@reduction_op("prod", dtype=_sum_rule, out=True, dtype_from_out=True, check=_int_dim("prod"), grad=_overload("Prod"))
 def _prod(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.prod(input, axis=_ax(input, dim), keepdims=keepdim)
 
