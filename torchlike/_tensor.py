@@ -15,6 +15,8 @@ from .autograd import grad_mode
 
 __all__ = ["Tensor", "from_array", "as_tensor_arg", "scalar_types"]
 
+_host_copy = jax.jit(lambda a: a)      # NumPy -> jax.Array on the CPU
+
 scalar_types = (bool, int, float, complex, np.number, np.bool_)
 
 
@@ -84,7 +86,13 @@ class Tensor:
         tr = _trace_state.current
         if tr is not None:           # compile: a NumPy-shared storage is read as a lifted input
             return tr.read_numpy_storage(self)
-        view = numpy_view(st._np, self._size, self._stride, self._offset)
+        flat = st._np
+        if self._contig and self._offset == 0 and flat.size == math.prod(self._size):
+            view = flat.reshape(self._size)
+        else:
+            view = numpy_view(flat, self._size, self._stride, self._offset)
+        if st.device.type == "cpu":     # a private copy through jit's C++ path (device_put costs ~25 us per call)
+            return _host_copy(np.array(view, order="C"))
         return jax.device_put(np.array(view, order="C"), _device.jax_device(st.device))
 
     def _assign(self, value):
