@@ -185,3 +185,64 @@ def test_python_scalar_the_function_names_is_a_guard():
         assert len(f._cache) == 2
     finally:
         SCALE = 2.0
+
+
+def _accumulating_run(compiled, replace=None):
+    torch.manual_seed(0)
+    m = torch.nn.Linear(3, 2)
+    opt = torch.optim.Adam(m.parameters(), lr=0.1)
+    x = torch.randn(4, 3)
+
+    def acc():
+        (m(x) ** 2).sum().backward()
+    f = torch.compile(acc) if compiled else acc
+    seen = []
+    for i in range(8):
+        if i % 3 == 0:
+            opt.step()
+            opt.zero_grad()
+        if replace == "grad" and i == 5:
+            m.weight.grad = torch.ones(2, 3)
+        if replace == "param" and i == 5:
+            with torch.no_grad():
+                m.weight = torch.nn.Parameter(m.weight * 2)
+        f()
+        seen.append((m.weight.grad.numpy().copy(), m.bias.grad.numpy().copy()))
+    return seen
+
+
+@pytest.mark.parametrize("replace", [None, "grad", "param"])
+def test_gradient_accumulation_across_calls_and_replaced_tensors(replace):
+    # zero_grad() outside the compiled function, .grad replaced by the user, a parameter reassigned: the
+    # compiled calls must read and rebind the live tensors, as eager does
+    for (a, b), (c, d) in zip(_accumulating_run(False, replace), _accumulating_run(True, replace)):
+        np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(b, d, rtol=1e-5, atol=1e-6)
+
+
+def test_optimizer_state_reloaded_between_calls():
+    def run(compiled):
+        torch.manual_seed(0)
+        m = torch.nn.Linear(3, 1)
+        opt = torch.optim.Adam(m.parameters(), lr=0.05)
+        x, y = torch.randn(8, 3), torch.randn(8, 1)
+
+        def step():
+            opt.zero_grad()
+            loss = ((m(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            return loss
+        f = torch.compile(step) if compiled else step
+        for _ in range(3):
+            f()
+        saved = opt.state_dict()
+        saved = {"state": {k: {n: (v.clone() if isinstance(v, torch.Tensor) else v) for n, v in s.items()}
+                           for k, s in saved["state"].items()}, "param_groups": saved["param_groups"]}
+        for _ in range(3):
+            f()
+        opt.load_state_dict(saved)
+        return [float(f()) for _ in range(3)] + [m.weight.detach().numpy().copy()]
+    e, c = run(False), run(True)
+    np.testing.assert_allclose(e[:3], c[:3], rtol=1e-5)
+    np.testing.assert_allclose(e[3], c[3], rtol=1e-5, atol=1e-6)

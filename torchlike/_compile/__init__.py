@@ -112,6 +112,58 @@ def _scan(fn, args):
     return modules, optims, tuple(scalars)
 
 
+def _params(modules, optims):
+    """Parameters of the modules and optimizers a function reaches, each once."""
+    seen = {}
+    for m in modules:
+        for p in m._parameters.values():
+            if p is not None:
+                seen[id(p)] = p
+    for o in optims:
+        for g in o.param_groups:
+            for p in g["params"]:
+                seen[id(p)] = p
+    return list(seen.values())
+
+
+class _Binding:
+    """Where a lifted tensor was found when the program was traced; `holds()` is False once it was replaced
+    (a new `.grad` tensor, a reassigned parameter or buffer, reloaded optimizer state): the program would read and
+    write a Storage nobody sees any more, so it is traced again."""
+
+    __slots__ = ("get", "storage")
+
+    def __init__(self, get, storage):
+        self.get, self.storage = get, storage
+
+    def holds(self):
+        t = self.get()
+        return t is not None and t._storage is self.storage
+
+
+def _bindings(modules, optims):
+    out = []
+    for m in modules:
+        for d in (m._parameters, m._buffers):
+            for k, t in d.items():
+                if isinstance(t, Tensor):
+                    out.append(_Binding(functools.partial(d.get, k), t._storage))
+    for p in _params(modules, optims):
+        if p._grad is not None:
+            out.append(_Binding(functools.partial(getattr, p, "_grad"), p._grad._storage))
+    for o in optims:
+        for p, st in o.state.items():
+            for k, t in st.items():
+                if isinstance(t, Tensor):
+                    out.append(_Binding(functools.partial(_state_get, o, p, k), t._storage))
+    return out
+
+
+def _state_get(o, p, k):
+    t = o.state.get(p, {}).get(k)
+    return t if isinstance(t, Tensor) else None
+
+
 class CompiledFunction:
     def __init__(self, fn, fullgraph=False, dynamic=None, mode=None, options=None):
         self.fn = fn
@@ -124,8 +176,11 @@ class CompiledFunction:
         _ALL.append(self)
 
     def _guards(self, modules, optims):
+        params = _params(modules, optims)
         return (tuple(m.training for m in modules),
-                tuple(p._requires_grad for m in modules for p in m._parameters.values() if p is not None),
+                tuple(p._requires_grad for p in params),
+                tuple(p._grad is not None for p in params),
+                tuple(len(o.state) for o in optims),
                 tuple((k, v) for o in optims for g in o.param_groups for k, v in sorted(g.items())
                       if k not in ("params", "lr") and isinstance(v, (int, float, bool, str, tuple, type(None)))))
 
@@ -139,6 +194,9 @@ class CompiledFunction:
         modules, optims, scalars = _scan(self.fn, list(args) + list(kwargs.values()))
         key = (spec.key(), grad_mode.is_grad_enabled(), scalars, self._guards(modules, optims))
         prog = self._cache.get(key)
+        if prog is not None and not all(b.holds() for b in prog.bindings):
+            del self._cache[key]        # a lifted tensor was replaced (new .grad, parameter or optimizer state)
+            prog = None
         if prog is None:
             if len(self._cache) >= config.cache_size_limit:
                 warnings.warn(f"torchlike.compile: {getattr(self.fn, '__name__', 'function')} hit the cache size limit "
@@ -148,11 +206,20 @@ class CompiledFunction:
                 self._cache.popitem(last=False)
             if self._cache:
                 self._recompiles += 1
+            bindings = _bindings(modules, optims)
+            params = _params(modules, optims)
+            grads0 = [p._grad for p in params]
             prog = self._trace(spec, optims)
             if prog is None:
                 return self.fn(*args, **kwargs)
+            lifted = set(map(id, prog.lifted))
+            prog.bindings = [b for b in bindings if id(b.storage) in lifted]
+            # `.grad` attributes the step (re)binds (zero_grad(set_to_none), a first backward): replayed per call
+            prog.rebind = [(p, p._grad) for p, g0 in zip(params, grads0) if p._grad is not g0]
             self._cache[key] = prog
         outs = prog(spec.arrays())
+        for p, g in prog.rebind:
+            p._grad = g
         return self._outputs(prog, outs)
 
     def _trace(self, spec, optims):

@@ -75,6 +75,8 @@ class Program:
         self.fn = fn
         self.args_spec = args_spec
         self.donate = donate
+        self.bindings = ()         # _Binding checks set by the caller (compile): all must hold for a cache hit
+        self.rebind = ()           # (parameter, .grad tensor) pairs the caller re-binds after each run
         self._build(arg_arrays)
 
     def _build(self, arg_arrays):
@@ -149,6 +151,7 @@ class Program:
         jaxpr = closed.jaxpr
         lifted_pos = [i for i, s in enumerate(self.const_src) if s is not None]
         self.lifted = [self.const_src[i] for i in lifted_pos]
+        self.lifted_shapes = [closed.consts[i].shape for i in lifted_pos]
 
         def run(lifted, arrays, pool):
             consts = list(fixed)
@@ -170,10 +173,11 @@ class Program:
                 st._data = jnp.zeros(st._data.shape, st._data.dtype)
 
     @staticmethod
-    def _current(st):
-        if st._data is not None:
-            return st._data
-        return jax.device_put(st._np.reshape(-1) if st._np.ndim != 1 else st._np)
+    def _current(st, shape):
+        """A lifted storage's values in the shape the trace saw (a storage may have moved between a jax array of
+        any shape and a flat NumPy buffer since)."""
+        a = st._data if st._np is None else jax.device_put(np.array(st._np))
+        return a if a.shape == shape else a.reshape(shape)
 
     def _pool(self):
         pool = np.zeros((POOL,), np.float64)
@@ -182,7 +186,7 @@ class Program:
         return pool
 
     def __call__(self, arg_arrays):
-        lifted = [self._current(st) for st in self.lifted]
+        lifted = [self._current(st, shp) for st, shp in zip(self.lifted, self.lifted_shapes)]
         outs = self.jitted(lifted, arg_arrays, self._pool())
         n = self.n_out
         self._write_back(outs[n:])
@@ -192,16 +196,19 @@ class Program:
         w = self.n_written
         wr, es = outs[:w], outs[w:]
         for st, arr in zip(self.written, wr):
-            if st._np is not None:
-                st._np[...] = np.asarray(arr).reshape(-1)
-            else:
-                st._data = arr
-            st.version += 1
+            self._store(st, arr)
         for ref, arr in zip(self.escaped, es):
             st = ref()
             if st is not None:
-                st._data = arr
-                st.version += 1
+                self._store(st, arr)
+
+    @staticmethod
+    def _store(st, arr):
+        if st._np is not None:
+            st._np[...] = np.asarray(arr).reshape(-1)
+        else:
+            st._data = arr
+        st.version += 1
 
 
 class _ProgramVJP:
@@ -227,7 +234,7 @@ class _ProgramVJP:
 
     def __call__(self, arg_arrays):
         prog = self.prog
-        lifted = [prog._current(st) for st in prog.lifted]
+        lifted = [prog._current(st, shp) for st, shp in zip(prog.lifted, prog.lifted_shapes)]
         pool = prog._pool()
         ld = [v for v, m in zip(lifted, self.lift_mask) if m]
         lr = [v for v, m in zip(lifted, self.lift_mask) if not m]
