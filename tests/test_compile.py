@@ -46,7 +46,8 @@ def test_compiled_step_equals_eager_with_scheduler(opt_cls, kw):
         s2.step()
     for (k, a), b in zip(m1.state_dict().items(), m2.state_dict().values()):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
-    assert len(step._cache) == 1 and step._recompiles == 0      # lr changes did not retrace
+    # two programs: the first call (no .grad, no optimizer state yet) and the steady state; lr changes never retrace
+    assert len(step._cache) == 2 and step._recompiles == 1
     st1, st2 = o1.state[m1[0].weight], o2.state[m2[0].weight]
     for k in st1:
         np.testing.assert_allclose(np.asarray(st1[k]._value()), np.asarray(st2[k]._value()), rtol=1e-5, atol=1e-7)
@@ -90,7 +91,6 @@ def test_item_falls_back_to_eager_with_one_warning():
 
 def test_fullgraph_raises_a_clear_error():
     f = torch.compile(lambda t: t * t.max().item(), fullgraph=True)
-    f(torch.ones(2))
     with pytest.raises(RuntimeError, match="concrete value"):
         f(torch.ones(2))
 
@@ -159,7 +159,7 @@ def test_compiled_cnn_with_batchnorm_equals_eager_and_dropout_changes_per_step()
         np.testing.assert_allclose(_step(m1, o1, x, y).item(), step(m2, o2, x, y).item(), rtol=1e-5)
     for (k, a), b in zip(m1.state_dict().items(), m2.state_dict().values()):   # incl. BatchNorm running stats
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
-    assert step._eager is False and len(step._cache) == 1
+    assert step._eager is False and len(step._cache) == 2
     md = _cnn(True)
     od = torch.optim.SGD(md.parameters(), lr=0.0)       # lr 0: only the dropout masks change the loss
     dstep = torch.compile(_step)
@@ -246,3 +246,30 @@ def test_optimizer_state_reloaded_between_calls():
     e, c = run(False), run(True)
     np.testing.assert_allclose(e[:3], c[:3], rtol=1e-5)
     np.testing.assert_allclose(e[3], c[3], rtol=1e-5, atol=1e-6)
+
+
+def test_state_created_by_the_first_trace_is_read_by_later_calls():
+    class Counter(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.count = None
+
+        def forward(self, x):
+            if self.count is None:          # lazily built state, as some modules do
+                self.count = torch.zeros(())
+            self.count.add_(1)
+            return x * self.count
+
+    def run(compiled):
+        m = Counter()
+        f = torch.compile(m.forward) if compiled else m.forward
+        return [f(torch.ones(2)).tolist() for _ in range(4)] + [float(m.count)]
+    assert run(True) == run(False) == [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0], [4.0, 4.0], 4.0]
+
+
+def test_warm_up_config_runs_the_first_call_eagerly(monkeypatch):
+    from torchlike._dynamo import config
+    monkeypatch.setattr(config, "warm_up", True)
+    f = torch.compile(lambda t: t * 2)
+    assert f(torch.ones(2)).tolist() == [2.0, 2.0] and len(f._cache) == 0
+    assert f(torch.ones(2)).tolist() == [2.0, 2.0] and len(f._cache) == 1

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from . import _device
+from . import _device, _trace_state
 
 __all__ = ["Storage", "read_view", "write_view", "contiguous_strides"]
 
@@ -36,6 +37,9 @@ class Storage:
         self.device = device
         self.dtype = dtype
         self.version = 0
+        tr = _trace_state.current
+        if tr is not None:         # compile: storages created while tracing may escape it (_compile/_trace.py)
+            tr.created.append(weakref.ref(self))
 
     @property
     def numel(self):

@@ -1,10 +1,14 @@
 """torchlike.compile / torch.compile: a whole step (forward, backward, optimizer update) as one XLA program.
 
-The first call runs eagerly (it creates lazily-built state such as optimizer moments). The next call traces the
-function once into a jaxpr with every pre-existing tensor it reads or writes lifted into inputs/outputs (see
-_trace.py) and runs it with `jax.jit`; later calls with the same guards reuse it. Guards: the structure, shapes,
-dtypes, devices and requires_grad of tensor arguments, non-tensor arguments, grad mode, the `training` flags and
-parameter requires_grad of modules reachable from the function, and the Python scalars it names. A function that
+A call traces the function into a jaxpr with every pre-existing tensor it reads or writes lifted into
+inputs/outputs (see _trace.py) and runs it with `jax.jit`; later calls with the same guards reuse it. Guards: the
+structure, shapes, dtypes, devices and requires_grad of tensor arguments, non-tensor arguments, grad mode, the
+`training` flags and parameter requires_grad of modules reachable from the function, which parameters hold a
+`.grad`, how much state each optimizer holds, and the Python scalars it names. A program is traced again when a
+tensor it lifted was replaced (a new `.grad`, a reassigned parameter, reloaded optimizer state), and once more after
+a trace that created state other than `.grad` (e.g. a module's lazily built buffer), so that the state is read from
+then on. So a training step is typically traced twice: on the first call (no gradients or optimizer moments yet)
+and on the second (steady state). `config.warm_up = True` runs the first call eagerly instead. A function that
 needs concrete values (`.item()`, printing a tensor, data-dependent Python control flow) falls back to eager with
 one warning.
 """
@@ -26,7 +30,7 @@ __all__ = ["compile", "CompiledFunction", "config", "reset"]
 
 class _Config:
     cache_size_limit = 8          # like torch._dynamo.config.cache_size_limit
-    warm_up = True                # run the first call eagerly
+    warm_up = False               # run the first call eagerly instead of tracing it
     suppress_errors = True        # fall back to eager (with a warning) when tracing fails
 
 
@@ -194,8 +198,12 @@ class CompiledFunction:
         modules, optims, scalars = _scan(self.fn, list(args) + list(kwargs.values()))
         key = (spec.key(), grad_mode.is_grad_enabled(), scalars, self._guards(modules, optims))
         prog = self._cache.get(key)
-        if prog is not None and not all(b.holds() for b in prog.bindings):
-            del self._cache[key]        # a lifted tensor was replaced (new .grad, parameter or optimizer state)
+        final = False
+        if prog is not None and (prog.provisional or not all(b.holds() for b in prog.bindings)):
+            # a lifted tensor was replaced (new .grad, parameter or optimizer state), or the program's own trace
+            # created the state it would read from now on: trace again
+            final = prog.provisional
+            del self._cache[key]
             prog = None
         if prog is None:
             if len(self._cache) >= config.cache_size_limit:
@@ -216,6 +224,8 @@ class CompiledFunction:
             prog.bindings = [b for b in bindings if id(b.storage) in lifted]
             # `.grad` attributes the step (re)binds (zero_grad(set_to_none), a first backward): replayed per call
             prog.rebind = [(p, p._grad) for p, g0 in zip(params, grads0) if p._grad is not g0]
+            grads = {id(p._grad._storage) for p in params if p._grad is not None}
+            prog.provisional = not final and any(r() is not None and id(r()) not in grads for r in prog.escaped)
             self._cache[key] = prog
         outs = prog(spec.arrays())
         for p, g in prog.rebind:

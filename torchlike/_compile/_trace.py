@@ -28,6 +28,10 @@ def live_storages():
     return [o for o in gc.get_objects() if type(o) is Storage]
 
 
+def _alive(refs):
+    return [st for st in (r() for r in refs) if st is not None]
+
+
 class Trace:
     """The bookkeeping of one trace (see module doc)."""
 
@@ -35,6 +39,7 @@ class Trace:
         self.pool = pool
         self.scalars = []            # (holder, key) per used pool slot
         self.numpy = {}              # id(storage) -> (storage, np buffer, jax array standing in for it)
+        self.created = []            # weak references to every Storage created while tracing
 
     # -- hooks called by the library while tracing -----------------------------------------------------------
     def lift_scalar(self, holder, key):
@@ -77,6 +82,7 @@ class Program:
         self.donate = donate
         self.bindings = ()         # _Binding checks set by the caller (compile): all must hold for a cache hit
         self.rebind = ()           # (parameter, .grad tensor) pairs the caller re-binds after each run
+        self.provisional = False   # the trace created state (not .grad) that later calls must read: retrace once
         self._build(arg_arrays)
 
     def _build(self, arg_arrays):
@@ -102,7 +108,7 @@ class Program:
             for i in out_t:
                 leaves[i] = None
             out = None
-            gc.collect()
+            gc.collect(1)                  # temporaries of the trace are young: drop their cycles
             written, w_arrays = [], []
             for st, data0, v0 in snap.values():
                 if id(st) in trace.numpy:
@@ -114,7 +120,7 @@ class Program:
                     written.append(st)
                     w_arrays.append(st._data)
             escaped, e_arrays = [], []
-            for st in live_storages():
+            for st in _alive(trace.created):
                 if id(st) not in snap and isinstance(st._data, jax.core.Tracer):
                     escaped.append(st)
                     e_arrays.append(st._data)
@@ -132,7 +138,8 @@ class Program:
             for st, data0, v0 in snap.values():        # the trace did not really run: undo its writes
                 if tr is None or id(st) not in tr.numpy:
                     st._data, st.version = data0, v0
-            self._scrub_escaped([st for st in live_storages() if id(st) not in snap])
+            if tr is not None:
+                self._scrub_escaped([st for st in _alive(tr.created) if id(st) not in snap])
         trace = info["trace"]
         by_array = {id(d0): st for st, d0, _ in snap.values() if d0 is not None}
         by_array.update({id(e[2]): e[0] for e in trace.numpy.values()})
@@ -169,8 +176,8 @@ class Program:
     def _scrub_escaped(escaped):
         """Escaped storages hold tracers until the first real call fills them: never leave a tracer behind."""
         for st in escaped:
-            if isinstance(st._data, jax.core.Tracer):
-                st._data = jnp.zeros(st._data.shape, st._data.dtype)
+            if isinstance(st._data, jax.core.Tracer):     # NumPy zeros: no XLA compile per shape
+                st._data = jax.device_put(np.zeros(st._data.shape, st._data.dtype))
 
     @staticmethod
     def _current(st, shape):
