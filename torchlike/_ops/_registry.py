@@ -54,6 +54,7 @@ class Op:
         self.names = tuple(sig.parameters)
         self.index = {n: i for i, n in enumerate(self.names)}
         self.defaults = tuple(p.default for p in sig.parameters.values())
+        self.required = tuple(i for i, d in enumerate(self.defaults) if d is _REQUIRED)
         self.npos = sum(p.kind == p.POSITIONAL_OR_KEYWORD for p in sig.parameters.values())
         self.tensor_params = tuple(t.rstrip("*") for t in tensors)
         self.list_params = frozenset(t.rstrip("*") for t in tensors if t.endswith("*"))
@@ -61,6 +62,7 @@ class Op:
         self.static_idx = tuple(i for i in range(len(self.names)) if i not in self.tensor_idx)
         self.cast = self.tensor_params if cast is None else tuple(cast)
         self.cast_mask = tuple(t in self.cast for t in self.tensor_params)
+        self.cast_idx = tuple(i for i, c in zip(self.tensor_idx, self.cast_mask) if c)
         self.nondiff = frozenset(nondiff)
         self.tensor_only = tuple(self.index[t] for t in tensor_only)   # params that reject Python numbers
         self.dtype_rule = dtype if callable(dtype) else DTYPE_RULES[dtype]
@@ -82,14 +84,15 @@ class Op:
             raise TypeError(f"{self.name}() takes {self.npos} positional arguments but {n} were given")
         vals = list(args)
         vals.extend(self.defaults[n:])
-        for k, v in kwargs.items():
-            i = self.index.get(k)
-            if i is None or i < n:
-                raise TypeError(f"{self.name}() got an unexpected keyword argument '{k}'" if i is None
-                                else f"{self.name}() got multiple values for argument '{k}'")
-            vals[i] = v
-        for i, v in enumerate(vals):
-            if v is _REQUIRED:
+        if kwargs:
+            for k, v in kwargs.items():
+                i = self.index.get(k)
+                if i is None or i < n:
+                    raise TypeError(f"{self.name}() got an unexpected keyword argument '{k}'" if i is None
+                                    else f"{self.name}() got multiple values for argument '{k}'")
+                vals[i] = v
+        for i in self.required:
+            if i >= n and vals[i] is _REQUIRED:
                 raise TypeError(f"{self.name}() missing required argument '{self.names[i]}'")
         return vals
 
@@ -157,23 +160,35 @@ class _Kernel:
 # --- dtype rules: (op, bound values, tensor dtypes of the tensor params) -> (cast dtype, (out dtypes...)) ---
 
 def _operands(op, vals):
-    return [vals[i] for i in op.tensor_idx if op.cast_mask[op.tensor_idx.index(i)]]
+    return [vals[i] for i in op.cast_idx]
+
+
+def _common_dtype(op, vals):
+    """The dtype all operands share when they are all tensors of one dtype (the hot path), else None."""
+    d = None
+    for i in op.cast_idx:
+        v = vals[i]
+        t = getattr(v, "_dtype", None)
+        if t is None or (d is not None and t is not d):
+            return None
+        d = t
+    return d
 
 
 def rule_promote(op, vals):
-    r = D.result_type(*_operands(op, vals))
+    r = _common_dtype(op, vals) or D.result_type(*_operands(op, vals))
     return r, (r,)
 
 
 def rule_promote_float(op, vals):
-    r = D.result_type(*_operands(op, vals))
+    r = _common_dtype(op, vals) or D.result_type(*_operands(op, vals))
     if r._category <= 1:
         r = D.get_default_dtype()
     return r, (r,)
 
 
 def rule_compare(op, vals):
-    r = D.result_type(*_operands(op, vals))
+    r = _common_dtype(op, vals) or D.result_type(*_operands(op, vals))
     return r, (D.bool_,)
 
 

@@ -79,18 +79,19 @@ def call(op, args, kwargs):
 def run(op, vals, tensors):
     dev = _device_of(tensors)
     cast, outd = op.dtype_rule(op, vals)
-    statics = tuple(freeze(vals[i]) for i in op.static_idx)
+    statics = tuple([freeze(vals[i]) for i in op.static_idx])
     dyn = []
+    needs_grad = False
     for i in op.tensor_idx:
         v = vals[i]
         if isinstance(v, Tensor):
+            needs_grad = needs_grad or v._requires_grad
             v = v._value() if v._storage.device is dev else _on(v, dev)
         elif isinstance(v, tuple):
+            needs_grad = needs_grad or any(isinstance(x, Tensor) and x._requires_grad for x in v)
             v = tuple(_on(x, dev) if isinstance(x, Tensor) else x for x in v)
         dyn.append(v)
-    needs_grad = (op.differentiable and grad_mode.is_grad_enabled()
-                  and any(t._requires_grad for t in tensors))
-    if not needs_grad:
+    if not (needs_grad and op.differentiable and grad_mode.is_grad_enabled()):
         try:
             res = op.kernel(statics, cast, outd, None)(*dyn)
         except (ValueError, TypeError) as e:

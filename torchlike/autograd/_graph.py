@@ -178,7 +178,8 @@ def rebase_inplace(self, result):
 def save_versions(node, tensors, outputs=()):
     """Remember the storage versions of the tensors `node`'s backward needs (inputs and/or outputs)."""
     saved = [(t, t._storage, t._storage.version, 0, None) for t in tensors]
-    saved += [(None, o._storage, o._storage.version, k, (node.name(), o.type(), o._size)) for k, o in outputs]
+    saved += [(None, o._storage, o._storage.version, k, (node.name(), o._dtype, o.device, o._size))
+              for k, o in outputs]
     node._saved = tuple(saved)
 
 
@@ -200,8 +201,10 @@ def check_saved(node):
                 if gf is not None:
                     desc += f", which is output {t._out_nr} of {_short(gf.name())},"
             else:
-                nm, typ, shape = name
-                desc = f"[{typ} [{', '.join(map(str, shape))}]], which is output {k} of {_short(nm)},"
+                from .._legacy import type_string
+                nm, dt, dev, shape = name      # the output's node name and metadata (formatted only on error)
+                desc = (f"[{type_string(dt, dev)} [{', '.join(map(str, shape))}]], which is output {k} of "
+                        f"{_short(nm)},")
             raise RuntimeError("one of the variables needed for gradient computation has been modified by an inplace "
                                f"operation: {desc} is at version {st.version}; expected version {v} instead. Hint: "
                                "enable anomaly detection to find the operation that failed to compute its gradient, "
