@@ -6,6 +6,8 @@ clamped denominator, nll_loss's ignored rows); weights are not differentiable, a
 """
 from __future__ import annotations
 
+import weakref
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -183,9 +185,17 @@ def nll_check(input, target, weight=None, reduction=1, ignore_index=-100):
     if input.dtype._category <= 1:
         raise NotImplementedError(f'"nll_loss{"2d_forward" if nd == 4 else ""}_out_frame" not implemented for '
                                   f"'{scalar_name(input.dtype)}'")
+    st = target._storage
+    key = (st.version, target._offset, target._size, target._stride, ignore_index, c)
+    if _CHECKED.get(st) == key:      # the same targets were checked already (a full-batch loop reuses them)
+        return
     any_bad, first = _first_bad_target(target._value(), ignore_index, c)
     if any_bad:
         raise IndexError(f"Target {int(first)} is out of bounds.")
+    _CHECKED[st] = key
+
+
+_CHECKED = weakref.WeakKeyDictionary()      # Storage -> the view and bounds its values were checked for
 
 
 @register("nll_loss", tensors=("input", "target", "weight"), cast=("input", "weight"), nondiff=("target", "weight"),
