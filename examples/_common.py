@@ -24,6 +24,7 @@ def parse_args(description, epochs, bar):
     ap.add_argument("--bar", type=float, default=bar, help="exit non-zero if the final test accuracy is below this")
     ap.add_argument("--download", action="store_true", help="download the dataset if it is missing")
     ap.add_argument("--out", default=None, help="where to save the model (default: a file next to the data)")
+    ap.add_argument("--compile", action="store_true", help="run each training step as one compiled program")
     return ap.parse_args()
 
 
@@ -35,16 +36,24 @@ def device():
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def train_epoch(model, loader, criterion, optimizer, dev, epoch):
-    model.train()
-    total, correct, loss_sum = 0, 0, 0.0
-    for x, y in tqdm(loader, desc=f"epoch {epoch}", leave=False, disable=not sys.stderr.isatty()):
-        x, y = x.to(dev), y.to(dev)
+def make_step(model, criterion, optimizer, compile=False):
+    """One training step: forward, backward, update. With compile=True, torch.compile turns it into one program."""
+    def step(x, y):
         optimizer.zero_grad()
         out = model(x)
         loss = criterion(out, y)
         loss.backward()
         optimizer.step()
+        return loss, out
+    return torch.compile(step) if compile else step
+
+
+def train_epoch(model, loader, step, dev, epoch):
+    model.train()
+    total, correct, loss_sum = 0, 0, 0.0
+    for x, y in tqdm(loader, desc=f"epoch {epoch}", leave=False, disable=not sys.stderr.isatty()):
+        x, y = x.to(dev), y.to(dev)
+        loss, out = step(x, y)
         loss_sum += loss.item() * y.size(0)
         correct += (out.argmax(1) == y).sum().item()
         total += y.size(0)

@@ -9,7 +9,7 @@ import torch.nn as nn
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
-from _common import device, evaluate, finish, limit, parse_args, train_epoch
+from _common import device, evaluate, finish, limit, make_step, parse_args, train_epoch
 
 
 class CNN(nn.Module):
@@ -42,8 +42,9 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     path = args.out or os.path.join(args.data, "cifar10_best.pt")
     best, patience, bad_epochs = float("inf"), 2, 0
+    step = make_step(model, criterion, optimizer, args.compile)
     for epoch in range(1, args.epochs + 1):
-        tr_loss, tr_acc = train_epoch(model, train_loader, criterion, optimizer, dev, epoch)
+        tr_loss, tr_acc = train_epoch(model, train_loader, step, dev, epoch)
         te_loss, te_acc = evaluate(model, test_loader, criterion, dev)
         print(f"epoch {epoch}: train loss {tr_loss:.4f} acc {tr_acc:.4f} | test loss {te_loss:.4f} acc {te_acc:.4f}")
         if te_loss < best:

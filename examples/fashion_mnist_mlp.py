@@ -7,7 +7,7 @@ import torch.nn as nn
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
-from _common import device, evaluate, finish, limit, parse_args, train_epoch
+from _common import device, evaluate, finish, limit, make_step, parse_args, train_epoch
 
 
 def main():
@@ -24,8 +24,9 @@ def main():
     print(model)
     criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    step = make_step(model, criterion, optimizer, args.compile)
     for epoch in range(1, args.epochs + 1):
-        tr_loss, tr_acc = train_epoch(model, train_loader, criterion, optimizer, dev, epoch)
+        tr_loss, tr_acc = train_epoch(model, train_loader, step, dev, epoch)
         te_loss, te_acc = evaluate(model, test_loader, criterion, dev)
         print(f"epoch {epoch}: train loss {tr_loss:.4f} acc {tr_acc:.4f} | test loss {te_loss:.4f} acc {te_acc:.4f}")
     finish(te_acc, args.bar)

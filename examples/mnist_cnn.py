@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
-from _common import device, evaluate, finish, limit, parse_args, train_epoch
+from _common import device, evaluate, finish, limit, make_step, parse_args, train_epoch
 
 
 class Net(nn.Module):
@@ -42,8 +42,9 @@ def main():
     criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     print(f"device {dev}, {len(train)} training / {len(test)} test images")
+    step = make_step(model, criterion, optimizer, args.compile)
     for epoch in range(1, args.epochs + 1):
-        tr_loss, tr_acc = train_epoch(model, train_loader, criterion, optimizer, dev, epoch)
+        tr_loss, tr_acc = train_epoch(model, train_loader, step, dev, epoch)
         te_loss, te_acc = evaluate(model, test_loader, criterion, dev)
         print(f"epoch {epoch}: train loss {tr_loss:.4f} acc {tr_acc:.4f} | test loss {te_loss:.4f} acc {te_acc:.4f}")
     path = args.out or os.path.join(args.data, "mnist_cnn.pt")

@@ -36,6 +36,16 @@ def test_mnist_cnn(data, tmp_path):
     assert "epoch 1:" in out and "reloaded" in out
 
 
+def test_mnist_cnn_compiled_matches_eager(data, tmp_path):
+    args = ("--data", data, "--epochs", "1", "--limit", "600", "--bar", "0", "--out", str(tmp_path / "m.pt"))
+    eager = run("mnist_cnn.py", *args)
+    compiled = run("mnist_cnn.py", *args, "--compile")
+
+    def losses(out):
+        return [line for line in out.splitlines() if line.startswith("epoch 1:")]
+    assert losses(eager) and losses(eager) == losses(compiled)      # the same printed losses and accuracies
+
+
 @pytest.mark.slow
 def test_fashion_mnist_mlp(data):
     out = run("fashion_mnist_mlp.py", "--data", data, "--epochs", "2", "--bar", "0.7")
