@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import _trace_state
 from .._storage import Storage
+from .._tensor import _host_copy
 
 POOL = 16          # lifted Python scalars per compiled function
 
@@ -183,7 +184,7 @@ class Program:
     def _current(st, shape):
         """A lifted storage's values in the shape the trace saw (a storage may have moved between a jax array of
         any shape and a flat NumPy buffer since)."""
-        a = st._data if st._np is None else jax.device_put(np.array(st._np))
+        a = st._data if st._np is None else _host_copy(np.array(st._np))
         return a if a.shape == shape else a.reshape(shape)
 
     def _pool(self):
