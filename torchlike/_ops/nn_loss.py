@@ -109,12 +109,15 @@ def _in_unit_interval(x):
     return jnp.all((x >= 0) & (x <= 1))
 
 
-@jax.jit
-def _first_bad_target(t, ignore_index, c):
-    """(any target outside [0, c) other than ignore_index, the first such value)."""
-    t = t.astype(jnp.int64).reshape(-1)
+def _first_bad_target(target, ignore_index, c):
+    """The first target outside [0, c) other than ignore_index, or None. Checked on the host: the targets are
+    inputs (ready), so this waits for nothing else in flight (a device-side check would wait for the queue)."""
+    v = target._value()
+    if isinstance(v, jax.core.Tracer):
+        raise jax.errors.TracerArrayConversionError(v)     # compile: the check cannot run (and is skipped)
+    t = np.asarray(v).reshape(-1)
     bad = (t != ignore_index) & ((t < 0) | (t >= c))
-    return jnp.any(bad), t[jnp.argmax(bad)] if t.size else jnp.zeros((), jnp.int64)
+    return t[bad.argmax()] if bad.any() else None
 
 
 def _bce_check(input, target, weight=None, reduction=1):
@@ -187,10 +190,10 @@ def nll_check(input, target, weight=None, reduction=1, ignore_index=-100):
                                   f"'{scalar_name(input.dtype)}'")
     st = target._storage
     key = (st.version, target._offset, target._size, target._stride, ignore_index, c)
-    if _CHECKED.get(st) == key:      # the same targets were checked already (a full-batch loop reuses them)
-        return
-    any_bad, first = _first_bad_target(target._value(), ignore_index, c)
-    if any_bad:
+    if st._np is None and _CHECKED.get(st) == key:   # already checked (a full-batch loop reuses its targets);
+        return                                          # NumPy-shared targets may change unseen: always checked
+    first = _first_bad_target(target, ignore_index, c)
+    if first is not None:
         raise IndexError(f"Target {int(first)} is out of bounds.")
     _CHECKED[st] = key
 
