@@ -91,8 +91,10 @@ class Tensor:
             view = flat.reshape(self._size)
         else:
             view = numpy_view(flat, self._size, self._stride, self._offset)
-        if st.device.type == "cpu":     # a private copy through jit's C++ path (device_put costs ~25 us per call)
-            return _host_copy(np.array(view, order="C"))
+        if st.device.type == "cpu":     # a private copy through jit's C++ path (device_put costs ~25 us per call);
+            out = _host_copy(view)      # waited for, so NumPy writes after this call cannot reach it
+            out.block_until_ready()
+            return out
         return jax.device_put(np.array(view, order="C"), _device.jax_device(st.device))
 
     def _assign(self, value):

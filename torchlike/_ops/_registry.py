@@ -47,9 +47,15 @@ class Op:
 
     def __init__(self, name, fn, *, tensors=("input",), cast=None, dtype="promote", grad=None,
                  method=True, function=True, inplace=False, out=False, differentiable=True,
-                 returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None, tensor_only=(), inplace_exact=False, dtype_from_out=False):
+                 returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None, tensor_only=(), inplace_exact=False, dtype_from_out=False,
+                 recompute=None):
         self.name = name
         self.fn = fn
+        # Backward from saved inputs (the forward runs as the plain kernel; the VJP recomputes what it needs, and
+        # XLA drops the rest) or from residuals returned by a forward-with-VJP kernel (ops whose forward is costly
+        # and whose VJP needs its outputs: decompositions, sorts, recurrences).
+        self.recompute = (fn.__module__.rsplit(".", 1)[-1] not in _RESIDUAL_MODULES) if recompute is None \
+            else recompute
         sig = inspect.signature(fn)
         self.names = tuple(sig.parameters)
         self.index = {n: i for i, n in enumerate(self.names)}
@@ -148,13 +154,30 @@ def _build_kernel(op, statics, cast_dtype, out_dtypes, grad_mask):
 
 
 class _Kernel:
-    """A jitted forward-with-VJP plus its pure masked function (for create_graph's recomputation)."""
+    """A jitted forward-with-VJP plus its pure masked function (for create_graph's recomputation) and, built on
+    first use, a jitted backward from saved inputs: bwd(diff, rest, cotangent) -> gradients of the diff slots."""
 
-    __slots__ = ("__call__", "masked_pure")
+    __slots__ = ("__call__", "masked_pure", "_bwd")
 
     def __init__(self, jitted, masked):
         self.__call__ = jitted
         self.masked_pure = masked
+        self._bwd = None
+
+    def vjp_of(self, diff, rest, ct):
+        """The VJP recomputed from the inputs (pure; traced inside the fused backward)."""
+        masked = self.masked_pure
+        return jax.vjp(lambda *d: masked(d, rest), *diff)[1](ct)
+
+    @property
+    def bwd(self):
+        if self._bwd is None:
+            self._bwd = jax.jit(self.vjp_of)
+        return self._bwd
+
+
+_RESIDUAL_MODULES = frozenset({"linalg", "linalg_extra", "linalg_ops", "sorting", "spectral", "nn_rnn",
+                               "extra_stats"})
 
 
 # --- dtype rules: (op, bound values, tensor dtypes of the tensor params) -> (cast dtype, (out dtypes...)) ---

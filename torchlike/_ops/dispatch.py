@@ -101,7 +101,14 @@ def run(op, vals, tensors):
     diff = [d for d, m in zip(dyn, mask) if m]
     rest = [d for d, m in zip(dyn, mask) if not m]
     k = op.kernel(statics, cast, outd, mask)
-    res, vjp = k(diff, rest)
+    if op.recompute:            # the plain forward now; the backward recomputes from the saved inputs
+        try:
+            res = op.kernel(statics, cast, outd, None)(*dyn)
+        except (ValueError, TypeError) as e:
+            raise _broadcast_error(e, tensors) from None
+        vjp = _graph.InputVJP(k, diff, rest)
+    else:
+        res, vjp = k(diff, rest)
     out = _wrap(op, res, outd, dev)
     inputs = [vals[i] for i, m in zip(op.tensor_idx, mask) if m]
     gname = op.grad_name

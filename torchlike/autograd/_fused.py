@@ -7,7 +7,7 @@ few times, the walk runs instead inside `jax.jit`, on the nodes' VJPs as traced 
 arguments). The engine logic is the same; it just runs on tracers, so XLA gets the whole backward, and the leaves'
 new `.grad` values come back from a single call.
 
-Only plain graphs are fused: jax VJP nodes (no Python backward functions), no hooks, no retain_grad, no
+Only plain graphs are fused: op nodes (VJPs from saved inputs or residuals; no Python backward functions), no hooks, no retain_grad, no
 create_graph/autograd.grad, anomaly mode off, not inside a compile trace. Anything else takes the per-node path.
 `TORCHLIKE_FUSED_BACKWARD=0` turns fusion off.
 """
@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._graph import AccumulateGrad, PyVJP, check_saved
+from ._graph import AccumulateGrad, InputVJP, PyVJP, check_saved
 
 _FLOAT0 = jax.dtypes.float0
 ENABLED = os.environ.get("TORCHLIKE_FUSED_BACKWARD", "1") != "0"
@@ -51,12 +51,19 @@ def try_run(roots, buffers, deps, retain_graph):
             leaves.append(var)
             continue
         vjp = n._vjp
-        if vjp is None or isinstance(vjp, PyVJP) or n._pre_hooks or n._hooks:
+        if vjp is None or n._pre_hooks or n._hooks:
             return False
-        vjps.append(vjp)
+        if type(vjp) is InputVJP:            # recomputed from the saved inputs, inside the program
+            vjps.append((vjp.diff, vjp.rest))
+            kern = vjp.kernel
+        elif isinstance(vjp, PyVJP):         # a Python backward function
+            return False
+        else:                                # a jax VJP closure (residuals)
+            vjps.append(vjp)
+            kern = None
         slots = tuple(len(s) if isinstance(s, tuple) else -1 for s in n._inputs)
         edges = tuple((-1 if nxt is None else pos[nxt], k) for nxt, k in n.next_functions)
-        entries.append((n._out_meta, n._tuple, slots, edges))
+        entries.append((n._out_meta, n._tuple, slots, edges, kern))
     root_slots, root_cts = [], []
     for node, buf in buffers.items():
         p = pos[node]
@@ -143,12 +150,14 @@ def _walk(plan, vjps, root_cts, old):
                 g = jnp.broadcast_to(g, size)
             new.append(g.astype(dt) if prev is None else prev + g)
             continue
-        meta, tup, slots, edges = e
+        meta, tup, slots, edges, kern = e
         cts = []
         for k, (shape, dt, diff) in enumerate(meta):
             ct = None if buf is None else buf[k]
             cts.append(np.zeros(shape, _FLOAT0) if not diff else (jnp.zeros(shape, dt) if ct is None else ct))
-        grads = next(vi)(tuple(cts) if tup else cts[0])
+        ct = tuple(cts) if tup else cts[0]
+        v = next(vi)
+        grads = v(ct) if kern is None else kern.vjp_of(v[0], v[1], ct)
         flat = []
         for s, g in zip(slots, grads):
             if s >= 0:

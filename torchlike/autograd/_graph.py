@@ -85,6 +85,19 @@ class PyVJP:
     __slots__ = ()
 
 
+class InputVJP(PyVJP):
+    """An op's backward from its saved inputs: one jitted call recomputing what the VJP needs (see Op.recompute).
+    The fused backward inlines `kernel.vjp_of` instead."""
+
+    __slots__ = ("kernel", "diff", "rest")
+
+    def __init__(self, kernel, diff, rest):
+        self.kernel, self.diff, self.rest = kernel, diff, rest
+
+    def __call__(self, ct):
+        return self.kernel.bwd(self.diff, self.rest, ct)
+
+
 class CopySlices(Node):
     """The history of a base whose view was written in place."""
 
