@@ -6,7 +6,9 @@ produces, so raw draws come from NumPy and each sampler mirrors the C++ routine 
 (ATen/core/TransformationHelper.h, ATen/core/DistributionsHelper.h, ATen/native/cpu/DistributionTemplates.h,
 ...).  It reproduces the x86-64 AVX2 build of libtorch: the FMA contractions GCC emitted (read off the
 disassembly) and the AVX2 ``log256_ps``/``sincos256_ps`` (ATen/native/cpu/avx_mathfun.h) behind the
-vectorised float ``normal_``.  float64 ``log``/``sin``/... must be glibc's (checked at import).
+vectorised float ``normal_`` (``_mt19937_normal``: NumPy, and a fused XLA kernel for large fills).  float64
+``log``/``sin``/... must be glibc's (checked at import).  Large float outputs are allocated 64-byte aligned,
+so that JAX wraps them without a copy.
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ import os
 import struct
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -26,13 +27,14 @@ try:  # bfloat16 for NumPy comes with JAX
 except ImportError:  # pragma: no cover
     _BF16 = None
 
+from ._mt19937_normal import _add_odd, _fma32, _two_sum, empty_aligned, normal_fill
+
 __all__ = ["MT19937Generator", "DEFAULT_SEED"]
 
 DEFAULT_SEED = 67280421310721            # c10::detail::default_rng_seed_val
 _N = 624                                 # MERSENNE_STATE_N
 _STATE_SIZE = 5056                       # sizeof(at::detail::CPUGeneratorImplState)
 f32, f64, u32, u64, i32 = np.float32, np.float64, np.uint32, np.uint64, np.int32
-_V32 = np.dtype("V32")                   # 8 float lanes, i.e. one __m256
 _TWO_PI = 2.0 * math.pi                  # 2.0 * c10::pi<double>
 _DIGITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}   # numeric_limits<T>::digits
 _FLOATS = tuple(_DIGITS)
@@ -90,25 +92,6 @@ _log, _log1p, _sin, _cos, _tan, _exp = _exact_libm()
 
 
 # ---- exact fused multiply-add: the AVX2 build contracts x * y + z into vfmadd ------------------------------
-def _two_sum(a, b):
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-def _add_odd(a, b):
-    """a + b rounded to odd: a later rounding to a narrower format is then correctly rounded."""
-    s, e = _two_sum(a, b)
-    fix = (e != 0) & ((s.view(np.int64) & 1) == 0)
-    return np.where(fix, np.nextafter(s, np.where(e > 0, np.inf, -np.inf)), s) if fix.any() else s
-
-
-def _fma32(a, b, c):
-    """fmaf: a * b is exact in double, the sum is rounded to odd, then to float."""
-    p = np.asarray(a, f64) * np.asarray(b, f64)
-    return _add_odd(p, np.broadcast_to(np.asarray(c, f64), p.shape)).astype(f32)
-
-
 def _fma64(a, b, c):
     """fma for doubles: Dekker TwoProduct + Boldo & Melquiond's emulated FMA (rounding to odd)."""
     a, b, c = np.broadcast_arrays(np.asarray(a, f64), np.asarray(b, f64), np.asarray(c, f64))
@@ -124,165 +107,6 @@ def _fma64(a, b, c):
 def _affine64(x, std, mean):
     """transformation::normal (x * std + mean), compiled as fma(x, std, mean)."""
     return x + 0.0 if (std == 1 and mean == 0) else _fma64(x, std, mean)
-
-
-# ---- NormalFill16<float> (AVX2): log256_ps and sincos256_ps of avx_mathfun.h ------------------------------
-def _c32(h):
-    return np.array([h], u32).view(f32)[0]
-
-
-_LOG_P = [f64(_c32(h)) for h in (0x3d9021bb, 0xbdebd1b8, 0x3def251a, 0xbdfe5d4f, 0x3e11e9bf, 0xbe2aae50,
-                                  0x3e4cceac, 0xbe7ffffc, 0x3eaaaaaa)]            # cephes_log_p0..p8
-_Q1, _Q2 = _c32(0xb95e8083), _c32(0x3f318000)                                   # cephes_log_q1, q2
-_FOPI, _DP1, _DP2, _DP3 = _c32(0x3fa2f983), _c32(0xbf490000), _c32(0xb97da000), f64(_c32(0xb3222169))
-_COS_P = [f64(_c32(h)) for h in (0x37ccf5ce, 0xbab6061a, 0x3d2aaaa5)]
-_SIN_P = [f64(_c32(h)) for h in (0xb94ca1f9, 0x3c08839e, 0xbe2aaaa3)]
-_THETA = f32(_c32(0x40c90fdb) * f32(2.0 ** -24))      # (2pi)_f * (k 2^-24) == k * ((2pi)_f 2^-24)
-_ROWS = 8192                                          # rows of 16 per block (amortises NumPy call overhead)
-
-
-class _Scratch(threading.local):
-    def get(self, b):
-        if getattr(self, "b", 0) < b:
-            self.b, self.f = b, [np.empty(b, f32) for _ in range(7)]
-            self.d, self.i = [np.empty(b, f64) for _ in range(3)], [np.empty(b, i32) for _ in range(3)]
-        return self
-
-
-_scratch = _Scratch()
-
-
-def _fill16(raw, out, std, mean):
-    """NormalFill16<float>::operator() (AVX2) over rows of 16 raw draws; u = (raw & 0xFFFFFF) 2^-24.
-
-    Lanes 0-7: radius = sqrt(-2 log256_ps(1 - u)); lanes 8-15: sincos256_ps(2pi u); out = fma(r cos|sin,
-    std, mean).  Follows the instruction sequence of libtorch's binary (GCC contracted most mul+add pairs
-    into vfmadd).  A float fma is a double product-sum rounded once to float: over all 2^24 inputs of either
-    half this equals a correctly rounded fmaf (checked exhaustively).  Only same-dtype ufuncs and casts are
-    used: NumPy's mixed-dtype (buffered) loops keep the GIL, and blocks run on worker threads.
-    """
-    rows = raw.shape[0]
-    b = rows * 8
-    sc = _scratch.get(b)
-    x, y, z, t, e, s, co = (a[:b] for a in sc.f)
-    t64, x64, w64 = (a[:b] for a in sc.d)
-    ia, ib, ic = (a[:b] for a in sc.i)
-
-    def fma(dst, a64, c, sub=False):                  # dst = fmaf(dst, a, c) (fmsubf if sub), c float or f64
-        np.copyto(t64, dst)
-        np.multiply(t64, a64, out=t64)
-        if isinstance(c, np.ndarray):
-            np.copyto(w64, c)
-            c = w64
-        (np.subtract if sub else np.add)(t64, c, out=t64)
-        np.copyto(dst, t64, casting="same_kind")
-
-    np.copyto(ia.view(_V32), raw.view(_V32)[:, 0])
-    np.bitwise_and(ia, 0xFFFFFF, out=ia)
-    np.subtract(1 << 24, ia, out=ia)                  # j = 2^24 (1 - u), exact
-    np.copyto(x, ia, casting="unsafe")                # float(j) has the mantissa of 1 - u
-    np.right_shift(x.view(i32), 23, out=ib)
-    np.bitwise_and(x.view(i32), 0x7fffff, out=ia)
-    np.bitwise_or(ia, 0x3f000000, out=ia)             # m in [0.5, 1)
-    np.subtract(ia, 0x3f3504f3, out=ic)
-    np.right_shift(ic, 31, out=ic)                    # -1 where m < cephes_SQRTHF
-    np.add(ib, ic, out=ib)
-    np.subtract(ib, 150, out=ib)                      # e = exponent(1 - u) + 1 - mask
-    np.copyto(e, ib, casting="unsafe")
-    np.bitwise_and(ic, 0x800000, out=ic)
-    np.add(ia, ic, out=ia)                            # m + m where mask
-    np.subtract(ia.view(f32), f32(1), out=x)
-    np.multiply(x, x, out=z)
-    np.copyto(x64, x)
-    np.multiply(x64, _LOG_P[0], out=t64)
-    np.add(t64, _LOG_P[1], out=t64)
-    np.copyto(y, t64, casting="same_kind")
-    for p in _LOG_P[2:]:
-        fma(y, x64, p)                                # y = fma(y, x, p_k)
-    np.multiply(y, x, out=y)
-    np.multiply(e, _Q1, out=t)
-    np.copyto(x64, z)
-    fma(y, x64, t)                                    # fma(y, z, e * q1)
-    np.multiply(z, f32(0.5), out=t)
-    np.subtract(y, t, out=y)                          # fnmadd(z, 0.5, y): z * 0.5 is exact
-    np.add(x, y, out=x)
-    np.multiply(e, _Q2, out=t)
-    np.add(x, t, out=x)                               # fma(e, q2, x): e * q2 is exact
-    np.multiply(x, f32(-2), out=x)
-    np.sqrt(x, out=e)                                 # e := radius
-    np.copyto(ia.view(_V32), raw.view(_V32)[:, 1])
-    np.bitwise_and(ia, 0xFFFFFF, out=ia)
-    np.copyto(t, ia, casting="unsafe")
-    np.multiply(t, _THETA, out=t)                     # theta = 2pi * u
-    np.multiply(t, _FOPI, out=y)
-    np.copyto(ia, y, casting="unsafe")                # cvttps2dq
-    np.add(ia, 1, out=ia)
-    np.bitwise_and(ia, -2, out=ia)                    # j = (j + 1) & ~1, in {0, 2, 4, 6, 8}
-    np.copyto(y, ia, casting="unsafe")
-    np.multiply(y, _DP1, out=x)
-    np.add(t, x, out=x)                               # fma(y, DP1, x): exact product
-    np.multiply(y, _DP2, out=t)
-    np.add(x, t, out=x)                               # fma(DP2, y, x): exact product
-    np.copyto(x64, y)
-    np.multiply(x64, _DP3, out=x64)
-    fma(x, 1.0, x64)                                  # fma(y, DP3, x) = x * 1 + y * DP3
-    np.multiply(x, x, out=z)
-    np.multiply(z, f32(0.5), out=t)
-    np.copyto(x64, z)
-    np.multiply(x64, _COS_P[0], out=t64)
-    np.add(t64, _COS_P[1], out=t64)
-    np.copyto(co, t64, casting="same_kind")
-    fma(co, x64, _COS_P[2])
-    np.multiply(co, z, out=co)
-    fma(co, x64, t, sub=True)                         # fmsub(z, y, z * 0.5)
-    np.add(co, f32(1), out=co)
-    np.multiply(x64, _SIN_P[0], out=t64)
-    np.add(t64, _SIN_P[1], out=t64)
-    np.copyto(s, t64, casting="same_kind")
-    fma(s, x64, _SIN_P[2])
-    np.multiply(s, z, out=s)
-    np.copyto(x64, x)
-    fma(s, x64, x64)                                  # fma(x, y2, x)
-    sb, cb = s.view(i32), co.view(i32)                # poly_mask = (j & 2) == 0 picks sin/cos polys
-    np.right_shift(ia, 1, out=ib)
-    np.bitwise_and(ib, 1, out=ib)
-    np.negative(ib, out=ib)
-    np.bitwise_xor(sb, cb, out=ic)
-    np.bitwise_and(ic, ib, out=ic)
-    np.bitwise_xor(ic, sb, out=ib)                    # sin before its sign
-    np.bitwise_xor(ic, cb, out=cb)                    # cos before its sign
-    np.bitwise_and(ia, 4, out=ic)
-    np.left_shift(ic, 29, out=ic)
-    np.bitwise_xor(ib, ic, out=sb)                    # swap_sign_bit_sin
-    np.add(ia, 2, out=ia)
-    np.bitwise_and(ia, 4, out=ia)
-    np.left_shift(ia, 29, out=ia)
-    np.bitwise_xor(cb, ia, out=cb)                    # sign_bit_cos = ~(j - 2) & 4 == (j + 2) & 4
-    np.multiply(e, co, out=co)
-    np.multiply(e, s, out=s)
-    np.copyto(out.view(_V32)[:, 0], co.view(_V32))
-    np.copyto(out.view(_V32)[:, 1], s.view(_V32))
-    if std != 1 or mean != 0:
-        out[...] = _fma32(out, std, mean)
-    elif not e.all():                                 # radius 0 (u = 0): fma(-0., 1, 0) is +0.
-        np.add(out, f32(0), out=out)
-
-
-_pool = []
-
-
-def _ncpu():
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _workers():
-    if not _pool:
-        _pool.append(ThreadPoolExecutor(min(4, _ncpu()), thread_name_prefix="mt19937"))
-    return _pool[0]
-
-
-if hasattr(os, "register_at_fork"):                   # a forked child must not reuse the parent's threads
-    os.register_at_fork(after_in_child=_pool.clear)
 
 
 # ---- topk's tie order: libstdc++ partial_sort / nth_element / sort as called by topk_impl_loop -------------
@@ -487,7 +311,9 @@ class MT19937Generator:
 
     def _u24(self, n):    # uniform_real_distribution<float>(0, 1): (random() & (2^24 - 1)) * 2^-24
         raw = self.random_raw32(n)
-        return np.multiply(np.bitwise_and(raw, u32(0xFFFFFF), out=raw), f32(2.0 ** -24), dtype=f32)
+        out = empty_aligned(raw.shape, f32)
+        np.copyto(out, np.bitwise_and(raw, u32(0xFFFFFF), out=raw).view(i32), casting="unsafe")
+        return np.multiply(out, f32(2.0 ** -24), out=out)
 
     def _u53(self, n):    # uniform_real_distribution<double>(0, 1): (random64() & (2^53 - 1)) * 2^-53
         return (self.random_raw64(n) & u64((1 << 53) - 1)).astype(f64) * 2.0 ** -53
@@ -569,27 +395,15 @@ class MT19937Generator:
         """normal_fill<float | Half | BFloat16>: blocks of 16 uniforms through NormalFill16<float> (AVX2).
 
         float fills all n uniforms first; Half/BFloat16 draw only full chunks of 16; then both recompute
-        the last 16 values from 16 fresh uniforms when n % 16 != 0.  Blocks run on worker threads.
+        the last 16 values from 16 fresh uniforms when n % 16 != 0.
         """
         rows, tail = divmod(n, 16)
-        out = np.empty((rows + (tail > 0), 16), f32)
-        pool = _workers() if rows >= 4 * _ROWS and _ncpu() > 1 else None
-        jobs = []
-        for r0 in range(0, rows, 16 * _ROWS):
-            r1 = min(rows, r0 + 16 * _ROWS)
-            raw = self.random_raw32(16 * (r1 - r0)).reshape(-1, 16)
-            for b0 in range(r0, r1, _ROWS):
-                args = (raw[b0 - r0:b0 - r0 + _ROWS], out[b0:min(r1, b0 + _ROWS)], std, mean)
-                if pool:
-                    jobs.append(pool.submit(_fill16, *args))
-                else:
-                    _fill16(*args)
+        out = empty_aligned((rows + (tail > 0), 16), f32)     # aligned: the tensor wraps it without a copy
+        normal_fill(self.random_raw32, rows, out, std, mean)
         if tail:
             if name == "float32":
                 self.random_raw32(tail)
-            _fill16(self.random_raw32(16).reshape(1, 16), out[rows:], std, mean)
-        for j in jobs:
-            j.result()
+            normal_fill(self.random_raw32, 1, out[rows:], std, mean)
         flat = out.reshape(-1)
         if tail:
             flat[n - 16:n] = flat[16 * rows:].copy()

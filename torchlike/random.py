@@ -258,7 +258,7 @@ def _fill(self, vals):
     if self.dtype is D.bfloat16:
         arr = jnp.asarray(vals, jnp.float32).astype(D.bfloat16.np)
     else:
-        arr = jnp.asarray(vals).astype(self.dtype.np)
+        arr = jnp.asarray(vals, self.dtype.np)      # wraps an aligned buffer instead of copying it
     self._assign(jax.device_put(arr, _device.jax_device(self.device)))
     return self
 
