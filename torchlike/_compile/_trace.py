@@ -184,7 +184,11 @@ class Program:
     def _current(st, shape):
         """A lifted storage's values in the shape the trace saw (a storage may have moved between a jax array of
         any shape and a flat NumPy buffer since)."""
-        a = st._data if st._np is None else _host_copy(np.array(st._np))
+        if st._np is None:
+            a = st._data
+        else:                        # a private copy of the NumPy buffer, complete before NumPy can change it
+            a = _host_copy(st._np)
+            a.block_until_ready()
         return a if a.shape == shape else a.reshape(shape)
 
     def _pool(self):

@@ -5,6 +5,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _trace_state
 from . import grad_mode
 
 _RELEASED = ("Trying to backward through the graph a second time (or directly access saved tensors after they have "
@@ -95,6 +96,8 @@ class InputVJP(PyVJP):
         self.kernel, self.diff, self.rest = kernel, diff, rest
 
     def __call__(self, ct):
+        if _trace_state.current is not None:      # compile: inline into the traced program (no nested jit)
+            return self.kernel.vjp_of(self.diff, self.rest, ct)
         return self.kernel.bwd(self.diff, self.rest, ct)
 
 
