@@ -64,8 +64,10 @@ def make_step(lib, model, opt_name, x, y):
 def _data(lib, dev, shape, batch, seed=0):
     import numpy as np
     rng = np.random.default_rng(seed)
-    x = lib.from_numpy(rng.standard_normal((batch,) + shape).astype(np.float32)).to(dev)
-    y = lib.from_numpy(rng.integers(0, 10, batch).astype(np.int64)).to(dev)
+    # library-owned tensors (like DataLoader batches); a from_numpy tensor would make torchlike copy the shared
+    # NumPy buffer on every read, since NumPy may change it at any time
+    x = lib.tensor(rng.standard_normal((batch,) + shape).astype(np.float32)).to(dev)
+    y = lib.tensor(rng.integers(0, 10, batch).astype(np.int64)).to(dev)
     return x, y
 
 

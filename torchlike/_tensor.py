@@ -91,10 +91,9 @@ class Tensor:
             view = flat.reshape(self._size)
         else:
             view = numpy_view(flat, self._size, self._stride, self._offset)
-        if st.device.type == "cpu":     # a private copy through jit's C++ path (device_put costs ~25 us per call);
-            out = _host_copy(view)      # waited for, so NumPy writes after this call cannot reach it
-            out.block_until_ready()
-            return out
+        if st.device.type == "cpu":     # a private host copy (jit reads its NumPy arguments only when it runs, so
+            return _host_copy(np.array(view, order="C"))    # the user's buffer must not be handed to it), then
+            #                                               jit's C++ path (device_put costs ~25 us per call)
         return jax.device_put(np.array(view, order="C"), _device.jax_device(st.device))
 
     def _assign(self, value):

@@ -186,9 +186,8 @@ class Program:
         any shape and a flat NumPy buffer since)."""
         if st._np is None:
             a = st._data
-        else:                        # a private copy of the NumPy buffer, complete before NumPy can change it
-            a = _host_copy(st._np)
-            a.block_until_ready()
+        else:                        # a private host copy of the NumPy buffer (see Tensor._value)
+            a = _host_copy(np.array(st._np))
         return a if a.shape == shape else a.reshape(shape)
 
     def _pool(self):

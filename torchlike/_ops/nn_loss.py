@@ -12,7 +12,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _dtype as D
+from .. import _dtype as D, _trace_state
+from .._storage import numpy_view
 from ..autograd import grad_mode
 from ._registry import register
 from .dispatch import scalar_name
@@ -112,10 +113,14 @@ def _in_unit_interval(x):
 def _first_bad_target(target, ignore_index, c):
     """The first target outside [0, c) other than ignore_index, or None. Checked on the host: the targets are
     inputs (ready), so this waits for nothing else in flight (a device-side check would wait for the queue)."""
-    v = target._value()
-    if isinstance(v, jax.core.Tracer):
-        raise jax.errors.TracerArrayConversionError(v)     # compile: the check cannot run (and is skipped)
-    t = np.asarray(v).reshape(-1)
+    st = target._storage
+    if st._np is not None and _trace_state.current is None:   # NumPy-shared: read in place, no device round trip
+        t = numpy_view(st._np, target._size, target._stride, target._offset).reshape(-1)
+    else:
+        v = target._value()
+        if isinstance(v, jax.core.Tracer):
+            raise jax.errors.TracerArrayConversionError(v)     # compile: the check cannot run (and is skipped)
+        t = np.asarray(v).reshape(-1)
     bad = (t != ignore_index) & ((t < 0) | (t >= c))
     return t[bad.argmax()] if bad.any() else None
 
