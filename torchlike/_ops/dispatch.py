@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import jax
 
-from .. import _device, _dtype as D
+from .. import _device, _trace_state, _dtype as D
 from .._tensor import Tensor, as_tensor_arg, from_array
 from ..autograd import _graph, grad_mode
 from ._registry import OPS, Op, freeze
@@ -93,7 +93,10 @@ def run(op, vals, tensors):
         dyn.append(v)
     if not (needs_grad and op.differentiable and grad_mode.is_grad_enabled()):
         try:
-            res = op.kernel(statics, cast, outd, None)(*dyn)
+            k = op.kernel(statics, cast, outd, None)
+            if _trace_state.current is not None:       # compile: inline the op into the traced program
+                k = k.__wrapped__
+            res = k(*dyn)
         except (ValueError, TypeError) as e:
             raise _broadcast_error(e, tensors) from None
         return _wrap(op, res, outd, dev)
@@ -103,7 +106,10 @@ def run(op, vals, tensors):
     k = op.kernel(statics, cast, outd, mask)
     if op.recompute:            # the plain forward now; the backward recomputes from the saved inputs
         try:
-            res = op.kernel(statics, cast, outd, None)(*dyn)
+            kp = op.kernel(statics, cast, outd, None)
+            if _trace_state.current is not None:
+                kp = kp.__wrapped__
+            res = kp(*dyn)
         except (ValueError, TypeError) as e:
             raise _broadcast_error(e, tensors) from None
         vjp = _graph.InputVJP(k, diff, rest)
