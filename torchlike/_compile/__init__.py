@@ -106,9 +106,10 @@ def _scan(fn, args):
     from ..nn.modules.module import Module
     from ..optim.optimizer import Optimizer
     modules, optims, scalars = [], [], []
+    seen = set()
     for o in _referenced(fn) + list(args):
         if isinstance(o, Module):
-            modules.extend(o.modules())
+            _submodules(o, modules, seen)
         elif isinstance(o, Optimizer):
             optims.append(o)
         elif isinstance(o, (int, float, bool, str)) and not isinstance(o, Tensor):
@@ -166,6 +167,18 @@ def _bindings(modules, optims):
 def _state_get(o, p, k):
     t = o.state.get(p, {}).get(k)
     return t if isinstance(t, Tensor) else None
+
+
+def _submodules(m, out, seen):
+    """m.modules() (each module once), without its generator machinery: this runs on every compiled call."""
+    stack = [m]
+    while stack:
+        m = stack.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        out.append(m)
+        stack.extend(reversed([c for c in m._modules.values() if c is not None]))
 
 
 class CompiledFunction:
