@@ -273,3 +273,24 @@ def test_warm_up_config_runs_the_first_call_eagerly(monkeypatch):
     f = torch.compile(lambda t: t * 2)
     assert f(torch.ones(2)).tolist() == [2.0, 2.0] and len(f._cache) == 0
     assert f(torch.ones(2)).tolist() == [2.0, 2.0] and len(f._cache) == 1
+
+
+def test_donation_covers_only_the_state_the_program_replaces(monkeypatch):
+    # buffers are donated on GPUs; forced here on the CPU: the parameters and optimizer state are donated and
+    # replaced, the input batch (read only) stays valid, and every donated buffer is usable (no JAX warning)
+    from torchlike._compile import _trace
+    init = _trace.Program.__init__
+    monkeypatch.setattr(_trace.Program, "__init__", lambda self, fn, spec, arrays, donate: init(self, fn, spec,
+                                                                                                    arrays, True))
+    x, y = _data()
+    m1, m2 = _model(), _model()
+    o1, o2 = (torch.optim.Adam(m.parameters(), lr=0.01) for m in (m1, m2))
+    step = torch.compile(lambda: _step(m2, o2, x, y))     # x and y are lifted read-only state here
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(4):
+            np.testing.assert_allclose(_step(m1, o1, x, y).item(), step().item(), rtol=1e-5)
+    assert all(p.donate and any(p.donate_mask) and not all(p.donate_mask) for p in step._cache.values())
+    assert np.isfinite(x.numpy()).all()          # the batch was not donated
+    for a, b in zip(m1.parameters(), m2.parameters()):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -171,7 +171,15 @@ class Program:
         self.n_out = len(self.out_t)
         self.n_written = len(self.written)
         self.run_fn = run
-        self.jitted = jax.jit(run, donate_argnums=(0,) if self.donate else ())
+        # Only the lifted arrays the program replaces are donated (their storages get the outputs); read-only ones
+        # (input data, frozen weights) stay valid for everyone else holding them.
+        written = set(map(id, self.written))
+        self.donate_mask = mask = tuple(id(st) in written for st in self.lifted)
+
+        def run_split(donated, kept, arrays, pool):
+            it, jt = iter(donated), iter(kept)
+            return run([next(it) if m else next(jt) for m in mask], arrays, pool)
+        self.jitted = jax.jit(run_split, donate_argnums=(0,) if self.donate else ())
 
     @staticmethod
     def _scrub_escaped(escaped):
@@ -197,8 +205,10 @@ class Program:
         return pool
 
     def __call__(self, arg_arrays):
-        lifted = [self._current(st, shp) for st, shp in zip(self.lifted, self.lifted_shapes)]
-        outs = self.jitted(lifted, arg_arrays, self._pool())
+        donated, kept = [], []
+        for st, shp, m in zip(self.lifted, self.lifted_shapes, self.donate_mask):
+            (donated if m else kept).append(self._current(st, shp))
+        outs = self.jitted(donated, kept, arg_arrays, self._pool())
         n = self.n_out
         self._write_back(outs[n:])
         return outs[:n]
