@@ -92,26 +92,13 @@ def run(op, vals, tensors):
             v = tuple(_on(x, dev) if isinstance(x, Tensor) else x for x in v)
         dyn.append(v)
     if not (needs_grad and op.differentiable and grad_mode.is_grad_enabled()):
-        try:
-            k = op.kernel(statics, cast, outd, None)
-            if _trace_state.current is not None:       # compile: inline the op into the traced program
-                k = k.__wrapped__
-            res = k(*dyn)
-        except (ValueError, TypeError) as e:
-            raise _broadcast_error(e, tensors) from None
-        return _wrap(op, res, outd, dev)
+        return _wrap(op, _forward(op, statics, cast, outd, dyn, tensors), outd, dev)
     mask = tuple(_wants_grad(vals[i], op.names[i] in op.nondiff) for i in op.tensor_idx)
     diff = [d for d, m in zip(dyn, mask) if m]
     rest = [d for d, m in zip(dyn, mask) if not m]
     k = op.kernel(statics, cast, outd, mask)
     if op.recompute:            # the plain forward now; the backward recomputes from the saved inputs
-        try:
-            kp = op.kernel(statics, cast, outd, None)
-            if _trace_state.current is not None:
-                kp = kp.__wrapped__
-            res = kp(*dyn)
-        except (ValueError, TypeError) as e:
-            raise _broadcast_error(e, tensors) from None
+        res = _forward(op, statics, cast, outd, dyn, tensors)
         vjp = _graph.InputVJP(k, diff, rest)
     else:
         res, vjp = k(diff, rest)
@@ -136,6 +123,17 @@ def run(op, vals, tensors):
     elif saves == "output":
         _graph.save_versions(node, (), [(0, out if not isinstance(out, tuple) else out[0])])
     return out
+
+
+def _forward(op, statics, cast, outd, dyn, tensors):
+    """The op's plain jitted kernel on the argument arrays (inlined while compile traces a program)."""
+    k = op.kernel(statics, cast, outd, None)
+    if _trace_state.current is not None:
+        k = k.__wrapped__
+    try:
+        return k(*dyn)
+    except (ValueError, TypeError) as e:
+        raise _broadcast_error(e, tensors) from None
 
 
 def _op_recompute(op, statics, cast, outd, mask, k, rest):
