@@ -294,3 +294,33 @@ def test_donation_covers_only_the_state_the_program_replaces(monkeypatch):
     assert np.isfinite(x.numpy()).all()          # the batch was not donated
     for a, b in zip(m1.parameters(), m2.parameters()):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_a_step_that_clears_grad_first_is_traced_once():
+    x, y = _data()
+    m = _model()
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    step = torch.compile(_step)
+    for _ in range(4):
+        step(m, opt, x, y)
+    # the first call saw no .grad and the later ones do, but zero_grad() assigned them before any read
+    assert step._recompiles == 0 and len({id(p) for p in step._cache.values()}) == 1
+
+
+def test_a_step_that_reads_grad_before_clearing_is_traced_again():
+    def run(compiled):
+        torch.manual_seed(0)
+        m = torch.nn.Linear(3, 1)
+        opt = torch.optim.SGD(m.parameters(), lr=0.1)
+        x = torch.randn(4, 3)
+
+        def f():
+            had = 1.0 if m.weight.grad is not None else 0.0      # the old .grad matters here
+            opt.zero_grad()
+            loss = m(x).sum()
+            loss.backward()
+            opt.step()
+            return loss * 0 + had
+        g = torch.compile(f) if compiled else f
+        return [float(g()) for _ in range(3)]
+    assert run(True) == run(False) == [0.0, 1.0, 1.0]

@@ -240,6 +240,8 @@ class Tensor:
 
     @property
     def grad(self):
+        if _trace_state.current is not None:
+            _trace_state.grad_event(self, "read")
         return self._grad
 
     @grad.setter
@@ -251,6 +253,8 @@ class Tensor:
                 raise RuntimeError("assigned grad has data of a different type")
             if g._size != self._size:
                 raise RuntimeError("assigned grad has data of a different size")
+        if _trace_state.current is not None:
+            _trace_state.grad_event(self, "set")
         self._grad = g
 
     @property
@@ -384,6 +388,7 @@ class Tensor:
             new = self.clone()
         new = type(self)._from_tensor(new) if type(self) is not Tensor and hasattr(type(self), "_from_tensor") else new
         new._requires_grad = self._requires_grad
+        _trace_state.grad_event(self, "read")
         if self._grad is not None:
             new._grad = self._grad.__deepcopy__(memo)
         new.__dict__.update(__import__("copy").deepcopy(self.__dict__, memo))

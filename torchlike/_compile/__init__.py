@@ -192,8 +192,8 @@ class CompiledFunction:
         functools.update_wrapper(self, fn)
         _ALL.append(self)
 
-    def _guards(self, modules, optims):
-        params = _params(modules, optims)
+    @staticmethod
+    def _guards(modules, optims, params):
         return (tuple(m.training for m in modules),
                 tuple(p._requires_grad for p in params),
                 tuple(p._grad is not None for p in params),
@@ -209,7 +209,8 @@ class CompiledFunction:
             return self.fn(*args, **kwargs)
         spec = _ArgsSpec(args, kwargs)
         modules, optims, scalars = _scan(self.fn, list(args) + list(kwargs.values()))
-        key = (spec.key(), grad_mode.is_grad_enabled(), scalars, self._guards(modules, optims))
+        params = _params(modules, optims)
+        key = (spec.key(), grad_mode.is_grad_enabled(), scalars, self._guards(modules, optims, params))
         prog = self._cache.get(key)
         final = False
         if prog is not None and (prog.provisional or not all(b.holds() for b in prog.bindings)):
@@ -218,6 +219,10 @@ class CompiledFunction:
             final = prog.provisional
             del self._cache[key]
             prog = None
+        if prog is None and not final:
+            prog = self._grad_compatible(key, params)
+            if prog is not None:
+                self._cache[key] = prog     # the same program serves this pattern of present .grad too
         if prog is None:
             if len(self._cache) >= config.cache_size_limit:
                 warnings.warn(f"torchlike.compile: {getattr(self.fn, '__name__', 'function')} hit the cache size limit "
@@ -228,7 +233,6 @@ class CompiledFunction:
             if self._cache:
                 self._recompiles += 1
             bindings = _bindings(modules, optims)
-            params = _params(modules, optims)
             grads0 = [p._grad for p in params]
             prog = self._trace(spec, optims)
             if prog is None:
@@ -239,11 +243,27 @@ class CompiledFunction:
             prog.rebind = [(p, p._grad) for p, g0 in zip(params, grads0) if p._grad is not g0]
             grads = {id(p._grad._storage) for p in params if p._grad is not None}
             prog.provisional = not final and any(r() is not None and id(r()) not in grads for r in prog.escaped)
+            prog.grad_dependent = frozenset(id(p) for p in params if prog.grad_events.get(id(p)) == "read")
             self._cache[key] = prog
         outs = prog(spec.arrays())
         for p, g in prog.rebind:
             p._grad = g
         return self._outputs(prog, outs)
+
+    def _grad_compatible(self, key, params):
+        """A cached program whose guards differ from `key` only in which parameters hold a .grad, where each of
+        those parameters' .grad was only ever assigned by the traced step (zero_grad(set_to_none=True) before any
+        read), so it serves this call as well: a training step is traced once, not again when .grad appears."""
+        have = key[3][2]
+        for k, prog in self._cache.items():
+            g = k[3]
+            if prog.provisional or k[:3] != key[:3] or g[:2] != key[3][:2] or g[3:] != key[3][3:] or \
+                    len(g[2]) != len(have):
+                continue
+            if all(a == b or id(p) not in prog.grad_dependent for a, b, p in zip(g[2], have, params)) and \
+                    all(b.holds() for b in prog.bindings):
+                return prog
+        return None
 
     def _trace(self, spec, optims):
         from .. import random as R

@@ -41,6 +41,7 @@ class Trace:
         self.scalars = []            # (holder, key) per used pool slot
         self.numpy = {}              # id(storage) -> (storage, np buffer, jax array standing in for it)
         self.created = []            # weak references to every Storage created while tracing
+        self.grad_events = {}        # id(tensor) -> how the trace first touched its .grad ("read" / "set")
 
     # -- hooks called by the library while tracing -----------------------------------------------------------
     def lift_scalar(self, holder, key):
@@ -84,6 +85,7 @@ class Program:
         self.bindings = ()         # _Binding checks set by the caller (compile): all must hold for a cache hit
         self.rebind = ()           # (parameter, .grad tensor) pairs the caller re-binds after each run
         self.provisional = False   # the trace created state (not .grad) that later calls must read: retrace once
+        self.grad_dependent = frozenset()   # ids of parameters whose initial .grad the trace read
         self._build(arg_arrays)
 
     def _build(self, arg_arrays):
@@ -142,6 +144,7 @@ class Program:
             if tr is not None:
                 self._scrub_escaped([st for st in _alive(tr.created) if id(st) not in snap])
         trace = info["trace"]
+        self.grad_events = dict(trace.grad_events)
         by_array = {id(d0): st for st, d0, _ in snap.values() if d0 is not None}
         by_array.update({id(e[2]): e[0] for e in trace.numpy.values()})
         self.const_src = []          # per const: Storage (lifted) or None (fixed)

@@ -122,6 +122,7 @@ def _accumulate(var, g, from_array):
         r = hook(from_array(g, var._dtype, var.device))
         if r is not None:
             g = r._value()
+    _trace_state.grad_event(var, "read")
     if var._grad is None:
         var._grad = from_array(g if g.dtype == var._dtype.np else g.astype(var._dtype.np), var._dtype, var.device)
     else:
@@ -139,6 +140,7 @@ def _accumulate_graph(var, g, from_array):
         r = hook(g)
         if r is not None:
             g = r
+    _trace_state.grad_event(var, "read")
     var._grad = g if var._grad is None else var._grad + g
     for hook in var.__dict__.get("_post_acc_hooks", ()):
         hook(var)
