@@ -42,7 +42,7 @@ def rows():
                        f"(d) process start to first MLP step finished, {phase} cache", "s", FIRST, ()))
     for phase in ("cold", "warm"):
         out.append(Row(f"startup.second.{phase}", "startup",
-                       f"(d) second MLP step (torchlike: steady-state retrace + compile), {phase} cache", "s", FIRST, ()))
+                       f"(d) second MLP step, {phase} cache", "s", FIRST, ()))
     return out
 
 

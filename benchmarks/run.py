@@ -174,8 +174,8 @@ def _document(runner, sections, command, started, load0, elapsed):
         f"`jax_compilation_cache_dir` with min compile time {_config.JAX_CACHE_MIN_COMPILE_S} s and min entry size "
         f"{_config.JAX_CACHE_MIN_ENTRY_BYTES} B, torchlike's own settings); warm: a second process on the same "
         f"folder. PyTorch has no compilation cache: its cold and warm are two fresh processes. torchlike.compile "
-        f"traces and compiles on the first call, and once more on the second (the parameters now hold a .grad: "
-        f"the steady-state program). Medians over "
+        f"traces and compiles on the first call (SGD without momentum keeps no state, so the second call reuses "
+        f"that program). Medians over "
         f"{a.rounds or cfg.startup_rounds} rounds ({cfg.import_runs} import processes per round).",
         "- Targets (issue 6): eager per-op / PyTorch <= 3; eager MLP step / PyTorch <= 1.0; compiled MLP and CNN step"
         " / hand-written JAX <= 1.05; compiled MLP / PyTorch <= 0.7; compiled CNN / PyTorch <= 1.0; import "

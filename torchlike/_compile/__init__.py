@@ -7,8 +7,10 @@ structure, shapes, dtypes, devices and requires_grad of tensor arguments, non-te
 `.grad`, how much state each optimizer holds, and the Python scalars it names. A program is traced again when a
 tensor it lifted was replaced (a new `.grad`, a reassigned parameter, reloaded optimizer state), and once more after
 a trace that created state other than `.grad` (e.g. a module's lazily built buffer), so that the state is read from
-then on. So a training step is typically traced twice: on the first call (no gradients or optimizer moments yet)
-and on the second (steady state). `config.warm_up = True` runs the first call eagerly instead. A function that
+then on. A step that starts with zero_grad() (set_to_none) does not depend on which parameters held a .grad, and
+one program serves both; an optimizer that builds state on its first step (momentum, Adam's moments) makes a
+training step traced twice: on the first call and on the second (steady state). `config.warm_up = True` runs the
+first call eagerly instead. A function that
 needs concrete values (`.item()`, printing a tensor, data-dependent Python control flow) falls back to eager with
 one warning.
 """
