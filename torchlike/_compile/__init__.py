@@ -148,14 +148,14 @@ class _Binding:
         return t is not None and t._storage is self.storage
 
 
-def _bindings(modules, optims):
+def _bindings(modules, optims, params):
     out = []
     for m in modules:
         for d in (m._parameters, m._buffers):
             for k, t in d.items():
                 if isinstance(t, Tensor):
                     out.append(_Binding(functools.partial(d.get, k), t._storage))
-    for p in _params(modules, optims):
+    for p in params:
         if p._grad is not None:
             out.append(_Binding(functools.partial(getattr, p, "_grad"), p._grad._storage))
     for o in optims:
@@ -234,7 +234,7 @@ class CompiledFunction:
                 self._cache.popitem(last=False)
             if self._cache:
                 self._recompiles += 1
-            bindings = _bindings(modules, optims)
+            bindings = _bindings(modules, optims, params)
             grads0 = [p._grad for p in params]
             prog = self._trace(spec, optims)
             if prog is None:

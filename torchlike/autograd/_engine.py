@@ -13,16 +13,12 @@ def _add_arrays(a, b):
 
 from .. import _trace_state
 from . import _fused, grad_mode
-from ._graph import AccumulateGrad, apply_graph
+from ._graph import AccumulateGrad, add_ct, apply_graph
 
 
 def _anomaly_enabled():
     from . import _ANOMALY
     return _ANOMALY[0]
-
-
-def _add(a, b):
-    return b if a is None else (a if b is None else a + b)
 
 
 def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumulate=True, create_graph=False):
@@ -43,7 +39,7 @@ def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumul
             node = _accumulate_node(t)
             out_nr = 0
         buf = buffers.setdefault(node, [None] * _n_out(node))
-        buf[out_nr] = _add(buf[out_nr], g)
+        buf[out_nr] = add_ct(buf[out_nr], g)
         roots.append(node)
 
     # capture points for autograd.grad
@@ -98,7 +94,7 @@ def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumul
                     continue
                 if g is not None and (create_graph or g.dtype != _FLOAT0):
                     buf = buffers.setdefault(nxt, [None] * _n_out(nxt))
-                    buf[idx] = _add(buf[idx], g)
+                    buf[idx] = add_ct(buf[idx], g)
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
                     ready.append(nxt)

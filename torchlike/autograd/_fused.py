@@ -17,9 +17,8 @@ import os
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
-from ._graph import AccumulateGrad, InputVJP, PyVJP, check_saved
+from ._graph import AccumulateGrad, InputVJP, PyVJP, _flat_slots, add_ct, check_saved, full_cotangent
 
 _FLOAT0 = jax.dtypes.float0
 ENABLED = os.environ.get("TORCHLIKE_FUSED_BACKWARD", "1") != "0"
@@ -61,9 +60,8 @@ def try_run(roots, buffers, deps, retain_graph):
         else:                                # a jax VJP closure (residuals)
             vjps.append(vjp)
             kern = None
-        slots = tuple(len(s) if isinstance(s, tuple) else -1 for s in n._inputs)
         edges = tuple((-1 if nxt is None else pos[nxt], k) for nxt, k in n.next_functions)
-        entries.append((n._out_meta, n._tuple, slots, edges, kern))
+        entries.append((n._out_meta, n._tuple, edges, kern))
     root_slots, root_cts = [], []
     for node, buf in buffers.items():
         p = pos[node]
@@ -122,16 +120,12 @@ def _order(roots, deps):
     return order
 
 
-def _add(a, b):
-    return b if a is None else (a if b is None else a + b)
-
-
 def _walk(plan, vjps, root_cts, old):
     entries, root_slots = plan
     bufs = [None] * len(entries)
     for (p, k), g in zip(root_slots, root_cts):
         buf = bufs[p] or [None] * (1 if len(entries[p]) == 3 else len(entries[p][0]))
-        buf[k] = _add(buf[k], g)
+        buf[k] = add_ct(buf[k], g)
         bufs[p] = buf
     vi = iter(vjps)
     oi = iter(old)
@@ -150,25 +144,15 @@ def _walk(plan, vjps, root_cts, old):
                 g = jnp.broadcast_to(g, size)
             new.append(g.astype(dt) if prev is None else prev + g)
             continue
-        meta, tup, slots, edges, kern = e
-        cts = []
-        for k, (shape, dt, diff) in enumerate(meta):
-            ct = None if buf is None else buf[k]
-            cts.append(np.zeros(shape, _FLOAT0) if not diff else (jnp.zeros(shape, dt) if ct is None else ct))
-        ct = tuple(cts) if tup else cts[0]
+        meta, tup, edges, kern = e
+        ct = full_cotangent(buf or [None] * len(meta), meta, tup)
         v = next(vi)
-        grads = v(ct) if kern is None else kern.vjp_of(v[0], v[1], ct)
-        flat = []
-        for s, g in zip(slots, grads):
-            if s >= 0:
-                flat.extend(g)
-            else:
-                flat.append(g)
+        flat = _flat_slots(v(ct) if kern is None else kern.vjp_of(v[0], v[1], ct))
         for (p, k), g in zip(edges, flat):
             if p < 0 or g is None or g.dtype == _FLOAT0:
                 continue
             b = bufs[p] or [None] * (1 if len(entries[p]) == 3 else len(entries[p][0]))
-            b[k] = _add(b[k], g)
+            b[k] = add_ct(b[k], g)
             bufs[p] = b
     return tuple(new)
 

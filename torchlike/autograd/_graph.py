@@ -58,26 +58,30 @@ class Node:
             raise RuntimeError(_RELEASED)
         if self._saved:
             check_saved(self)
-        full = []
-        for ct, (shape, dt, diff) in zip(cts, self._out_meta):
-            if not diff:
-                full.append(np.zeros(shape, jax.dtypes.float0))
-            elif ct is None:
-                full.append(jnp.zeros(shape, dt))
-            else:
-                full.append(ct)
-        ct = tuple(full) if self._tuple else full[0]
+        ct = full_cotangent(cts, self._out_meta, self._tuple)
         grads = vjp(ct) if isinstance(vjp, PyVJP) else _apply_vjp(vjp, ct)
         if not retain_graph:
             self._vjp = None
             self._fwd = None
-        flat = []
-        for slot, g in zip(self._inputs, grads):
-            if isinstance(slot, tuple):
-                flat.extend(g)
-            else:
-                flat.append(g)
-        return flat
+        return _flat_slots(grads)
+
+
+def full_cotangent(cts, out_meta, tuple_out):
+    """The VJP's cotangent argument from per-output cotangents (None = zero; float0 for non-differentiable)."""
+    full = []
+    for ct, (shape, dt, diff) in zip(cts, out_meta):
+        if not diff:
+            full.append(np.zeros(shape, jax.dtypes.float0))
+        elif ct is None:
+            full.append(jnp.zeros(shape, dt))
+        else:
+            full.append(ct)
+    return tuple(full) if tuple_out else full[0]
+
+
+def add_ct(a, b):
+    """Sum of two cotangents where None means zero."""
+    return b if a is None else (a if b is None else a + b)
 
 
 class PyVJP:
