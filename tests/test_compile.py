@@ -324,3 +324,86 @@ def test_a_step_that_reads_grad_before_clearing_is_traced_again():
         g = torch.compile(f) if compiled else f
         return [float(g()) for _ in range(3)]
     assert run(True) == run(False) == [0.0, 1.0, 1.0]
+
+
+def _run_with_change(compiled, change):
+    """Four steps; `change(model, opt)` between the second and the third. Returns losses and final weights."""
+    x, y = _data()
+    m = _model()
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+
+    def step():
+        return _step(m, opt, x, y)
+    f = torch.compile(step) if compiled else step
+    losses = []
+    for i in range(4):
+        if i == 2:
+            change(m, opt)
+        losses.append(float(f()))
+    return losses, [p.detach().numpy().copy() for p in m.parameters()], f
+
+
+def _replace_last_layer(m, opt):
+    torch.manual_seed(5)
+    m[2] = nn.Linear(32, 5)                         # same shapes: only the objects differ
+    opt.param_groups[0]["params"][4:] = list(m[2].parameters())
+    for p in m[2].parameters():
+        p.grad = torch.zeros_like(p)                # the same pattern of present .grad as before
+
+
+@pytest.mark.parametrize("change", [
+    _replace_last_layer,
+    lambda m, opt: opt.param_groups[0].__setitem__("weight_decay", 0.5),
+    lambda m, opt: opt.param_groups[0].__setitem__("maximize", True),
+    lambda m, opt: m[0].weight.requires_grad_(False),
+    lambda m, opt: m.append(nn.Identity()),
+])
+def test_changes_between_calls_are_seen(change):
+    # the guards a compiled function keeps between calls (what it reaches, module structure, hyper-parameters)
+    # must notice each of these, as eager code does
+    (le, pe, _), (lc, pc, f) = _run_with_change(False, change), _run_with_change(True, change)
+    np.testing.assert_allclose(le, lc, rtol=1e-5)
+    for a, b in zip(pe, pc):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert f._recompiles >= 1
+
+
+def test_what_a_function_reaches_is_cached_until_a_module_changes():
+    x, y = _data()
+    m = _model()
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    step = torch.compile(lambda: _step(m, opt, x, y))
+    step()
+    step()
+    r = step._reached
+    step()
+    assert step._reached is r                    # nothing changed: no module walk
+    m.eval()
+    step()
+    assert step._reached is not r and step._reached.training == (False,) * 4
+    m.train()
+    step()
+    assert step._recompiles == 1                 # eval traced once; train() reuses the first program
+
+
+def test_module_registries_survive_copy_and_pickle():
+    import copy
+    import pickle
+    from torchlike.nn.modules._registry import Registry
+    m = _model()
+    for c in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        for sub in c.modules():
+            assert all(type(d) is Registry for d in (sub._parameters, sub._buffers, sub._modules))
+        assert [tuple(p.shape) for p in c.parameters()] == [tuple(p.shape) for p in m.parameters()]
+    assert b"Registry" not in pickle.dumps(m)     # whole-model pickles hold plain dicts, as PyTorch's do
+
+
+def test_a_replaced_submodule_is_used():
+    x, _ = _data()
+    m = _model()
+    f = torch.compile(lambda: m(x))
+    f()
+    f()
+    torch.manual_seed(7)
+    m[2] = nn.Linear(32, 5)                          # same shapes, new weights
+    np.testing.assert_allclose(f().detach().numpy(), m(x).detach().numpy(), rtol=1e-5, atol=1e-6)

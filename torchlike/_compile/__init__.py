@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import functools
 import warnings
+from operator import is_
 
 import jax
 
@@ -50,15 +51,23 @@ class _ArgsSpec:
     """How to rebuild (args, kwargs) from the traced arrays of their tensor leaves."""
 
     def __init__(self, args, kwargs):
-        from .._jax_bridge import _is_tensor
-        self.leaves, self.tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=_is_tensor)
+        if not kwargs and all([isinstance(a, Tensor) for a in args]):
+            self.leaves, self.tree = list(args), None          # positional tensors only: no pytree needed
+        else:
+            from .._jax_bridge import _is_tensor
+            self.leaves, self.tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=_is_tensor)
         self.tpos = [i for i, l in enumerate(self.leaves) if isinstance(l, Tensor)]
-        self.meta = [(self.leaves[i]._dtype, self.leaves[i].device, self.leaves[i]._requires_grad) for i in self.tpos]
+
+    @property
+    def meta(self):
+        return [(self.leaves[i]._dtype, self.leaves[i].device, self.leaves[i]._requires_grad) for i in self.tpos]
 
     def arrays(self):
         return [self.leaves[i]._value() for i in self.tpos]
 
     def key(self):
+        if self.tree is None:
+            return None, tuple([(l._size, l._dtype, str(l.device), l._requires_grad) for l in self.leaves])
         parts = []
         for i, l in enumerate(self.leaves):
             if isinstance(l, Tensor):
@@ -78,6 +87,8 @@ class _ArgsSpec:
             if rg:
                 t.requires_grad_(True)
             leaves[i] = t
+        if self.tree is None:
+            return tuple(leaves), {}
         return jax.tree_util.tree_unflatten(self.tree, leaves)
 
 
@@ -103,13 +114,13 @@ def _has_contents(cell):
         return False
 
 
-def _scan(fn, args):
-    """Modules and optimizers reachable from the function and its arguments; Python scalars it names."""
+def _scan(objs):
+    """Modules and optimizers among `objs` (the function's referenced objects and arguments); Python scalars."""
     from ..nn.modules.module import Module
     from ..optim.optimizer import Optimizer
     modules, optims, scalars = [], [], []
     seen = set()
-    for o in _referenced(fn) + list(args):
+    for o in objs:
         if isinstance(o, Module):
             _submodules(o, modules, seen)
         elif isinstance(o, Optimizer):
@@ -117,6 +128,50 @@ def _scan(fn, args):
         elif isinstance(o, (int, float, bool, str)) and not isinstance(o, Tensor):
             scalars.append(o)
     return modules, optims, tuple(scalars)
+
+
+_MISSING = object()
+
+
+class _Reach:
+    """What a compiled function reaches (modules, optimizers, their parameters, the Python scalars it names) and
+    the guards that only change with them (training flags, optimizer hyper-parameters). Kept while the objects the
+    function names are the same ones and `_trace_state.epoch` (bumped by every change of a Module's attributes or
+    registries, nn/modules/_registry.py) stays put; the optimizers' param groups are compared by identity on every
+    call, since schedulers and users write them directly."""
+
+    __slots__ = ("epoch", "objs", "modules", "optims", "scalars", "params", "training", "hyper", "groups", "ids")
+
+    def __init__(self, objs):
+        self.epoch = _trace_state.epoch
+        self.objs = objs
+        self.modules, self.optims, self.scalars = _scan(objs)
+        self.params = _params(self.modules, self.optims)
+        self.training = tuple(m.training for m in self.modules)
+        # which objects: a replaced submodule, parameter or optimizer (same shapes or not) gets its own program;
+        # the program keeps them alive (Program.reached), so their ids are not reused while it is cached
+        self.ids = tuple(map(id, self.modules)), tuple(map(id, self.optims)), tuple(map(id, self.params))
+        self.hyper = tuple((k, v) for o in self.optims for g in o.param_groups for k, v in sorted(g.items())
+                           if k not in ("params", "lr") and isinstance(v, (int, float, bool, str, tuple, type(None))))
+        self.groups = [(o.param_groups, len(o.param_groups),
+                        [(g, len(g), g["params"], list(g["params"]),
+                          [(k, v) for k, v in g.items() if k not in ("params", "lr")]) for g in o.param_groups])
+                       for o in self.optims]
+
+    def holds(self, objs):
+        if self.epoch != _trace_state.epoch or len(objs) != len(self.objs) or not all(map(is_, objs, self.objs)):
+            return False
+        for o, (pg, n, groups) in zip(self.optims, self.groups):
+            if o.param_groups is not pg or len(pg) != n:
+                return False
+            for g, glen, plist, psnap, items in groups:
+                if len(g) != glen or g.get("params") is not plist or len(plist) != len(psnap) or \
+                        not all(map(is_, plist, psnap)):
+                    return False
+                for k, v in items:
+                    if g.get(k, _MISSING) is not v:
+                        return False
+        return True
 
 
 def _params(modules, optims):
@@ -133,42 +188,49 @@ def _params(modules, optims):
     return list(seen.values())
 
 
-class _Binding:
-    """Where a lifted tensor was found when the program was traced; `holds()` is False once it was replaced
-    (a new `.grad` tensor, a reassigned parameter or buffer, reloaded optimizer state): the program would read and
-    write a Storage nobody sees any more, so it is traced again."""
+class _Bindings:
+    """Where each tensor a function may lift was found when its program was traced; `hold()` is False once one was
+    replaced (a new `.grad`, a reassigned parameter or buffer, reloaded optimizer state): the program would read
+    and write a Storage nobody sees any more, so it is traced again. Checked on every call, so it is kept to
+    C-level lookups: a getter per tensor, and the identity of each optimizer's per-parameter state dicts."""
 
-    __slots__ = ("get", "storage")
+    __slots__ = ("gets", "storages", "states")
 
-    def __init__(self, get, storage):
-        self.get, self.storage = get, storage
+    def __init__(self, modules, optims, params):
+        pairs = []
+        for m in modules:
+            for d in (m._parameters, m._buffers):
+                for k, t in d.items():
+                    if isinstance(t, Tensor):
+                        pairs.append((functools.partial(d.get, k), t._storage))
+        for p in params:
+            if p._grad is not None:
+                pairs.append((functools.partial(getattr, p, "_grad"), p._grad._storage))
+        self.states = []
+        for o in optims:
+            self.states.append((o, o.state, list(o.state.values())))
+            for st in o.state.values():
+                for k, t in st.items():
+                    if isinstance(t, Tensor):
+                        pairs.append((functools.partial(st.get, k), t._storage))
+        self.gets = [g for g, _ in pairs]
+        self.storages = [s for _, s in pairs]
 
-    def holds(self):
-        t = self.get()
-        return t is not None and t._storage is self.storage
+    def keep(self, storage_ids):
+        """Only the bindings of the storages in `storage_ids` (the ones the program lifted)."""
+        keep = [i for i, s in enumerate(self.storages) if id(s) in storage_ids]
+        self.gets = [self.gets[i] for i in keep]
+        self.storages = [self.storages[i] for i in keep]
+        return self
 
-
-def _bindings(modules, optims, params):
-    out = []
-    for m in modules:
-        for d in (m._parameters, m._buffers):
-            for k, t in d.items():
-                if isinstance(t, Tensor):
-                    out.append(_Binding(functools.partial(d.get, k), t._storage))
-    for p in params:
-        if p._grad is not None:
-            out.append(_Binding(functools.partial(getattr, p, "_grad"), p._grad._storage))
-    for o in optims:
-        for p, st in o.state.items():
-            for k, t in st.items():
-                if isinstance(t, Tensor):
-                    out.append(_Binding(functools.partial(_state_get, o, p, k), t._storage))
-    return out
-
-
-def _state_get(o, p, k):
-    t = o.state.get(p, {}).get(k)
-    return t if isinstance(t, Tensor) else None
+    def hold(self):
+        for o, state, dicts in self.states:
+            if o.state is not state or len(state) != len(dicts) or not all(map(is_, state.values(), dicts)):
+                return False
+        try:
+            return all(map(is_, [g()._storage for g in self.gets], self.storages))
+        except AttributeError:         # one is None now
+            return False
 
 
 def _submodules(m, out, seen):
@@ -191,17 +253,22 @@ class CompiledFunction:
         self._calls = 0
         self._eager = False
         self._recompiles = 0
+        self._reached = None
         functools.update_wrapper(self, fn)
         _ALL.append(self)
 
-    @staticmethod
-    def _guards(modules, optims, params):
-        return (tuple(m.training for m in modules),
-                tuple(p._requires_grad for p in params),
-                tuple(p._grad is not None for p in params),
-                tuple(len(o.state) for o in optims),
-                tuple((k, v) for o in optims for g in o.param_groups for k, v in sorted(g.items())
-                      if k not in ("params", "lr") and isinstance(v, (int, float, bool, str, tuple, type(None)))))
+    def _reach(self, args, kwargs):
+        objs = _referenced(self.fn)
+        for a in args:
+            if not isinstance(a, Tensor):
+                objs.append(a)
+        for a in kwargs.values():
+            if not isinstance(a, Tensor):
+                objs.append(a)
+        r = self._reached
+        if r is None or not r.holds(objs):
+            r = self._reached = _Reach(objs)
+        return r
 
     def __call__(self, *args, **kwargs):
         if self._eager or _trace_state.current is not None:
@@ -210,12 +277,14 @@ class CompiledFunction:
         if self._calls == 1 and config.warm_up:
             return self.fn(*args, **kwargs)
         spec = _ArgsSpec(args, kwargs)
-        modules, optims, scalars = _scan(self.fn, list(args) + list(kwargs.values()))
-        params = _params(modules, optims)
-        key = (spec.key(), grad_mode.is_grad_enabled(), scalars, self._guards(modules, optims, params))
+        r = self._reach(args, kwargs)
+        modules, optims, params = r.modules, r.optims, r.params
+        key = (spec.key(), grad_mode.is_grad_enabled(), r.scalars, r.ids,
+               (r.training, tuple([p._requires_grad for p in params]), tuple([p._grad is not None for p in params]),
+                tuple([len(o.state) for o in optims]), r.hyper))
         prog = self._cache.get(key)
         final = False
-        if prog is not None and (prog.provisional or not all(b.holds() for b in prog.bindings)):
+        if prog is not None and (prog.provisional or not prog.bindings.hold()):
             # a lifted tensor was replaced (new .grad, parameter or optimizer state), or the program's own trace
             # created the state it would read from now on: trace again
             final = prog.provisional
@@ -234,13 +303,14 @@ class CompiledFunction:
                 self._cache.popitem(last=False)
             if self._cache:
                 self._recompiles += 1
-            bindings = _bindings(modules, optims, params)
+            bindings = _Bindings(modules, optims, params)
             grads0 = [p._grad for p in params]
             prog = self._trace(spec, optims)
             if prog is None:
                 return self.fn(*args, **kwargs)
             lifted = set(map(id, prog.lifted))
-            prog.bindings = [b for b in bindings if id(b.storage) in lifted]
+            prog.bindings = bindings.keep(lifted)
+            prog.reached = r
             # `.grad` attributes the step (re)binds (zero_grad(set_to_none), a first backward): replayed per call
             prog.rebind = [(p, p._grad) for p, g0 in zip(params, grads0) if p._grad is not g0]
             grads = {id(p._grad._storage) for p in params if p._grad is not None}
@@ -256,14 +326,14 @@ class CompiledFunction:
         """A cached program whose guards differ from `key` only in which parameters hold a .grad, where each of
         those parameters' .grad was only ever assigned by the traced step (zero_grad(set_to_none=True) before any
         read), so it serves this call as well: a training step is traced once, not again when .grad appears."""
-        have = key[3][2]
+        have = key[4][2]
         for k, prog in self._cache.items():
-            g = k[3]
-            if prog.provisional or k[:3] != key[:3] or g[:2] != key[3][:2] or g[3:] != key[3][3:] or \
+            g = k[4]
+            if prog.provisional or k[:4] != key[:4] or g[:2] != key[4][:2] or g[3:] != key[4][3:] or \
                     len(g[2]) != len(have):
                 continue
             if all(a == b or id(p) not in prog.grad_dependent for a, b, p in zip(g[2], have, params)) and \
-                    all(b.holds() for b in prog.bindings):
+                    prog.bindings.hold():
                 return prog
         return None
 
@@ -304,6 +374,10 @@ class CompiledFunction:
 
     @staticmethod
     def _outputs(prog, outs):
+        if prog.out_tree.num_leaves == 1 and prog.out_t:      # the usual `return loss`
+            dt, dev = prog.out_meta[0]
+            return jax.tree_util.tree_unflatten(prog.out_tree, [from_array(outs[0], dt, dev)]) \
+                if prog.out_tree.num_nodes > 1 else from_array(outs[0], dt, dev)
         leaves = list(prog.out_static)
         for i, a, (dt, dev) in zip(prog.out_t, outs, prog.out_meta):
             leaves[i] = from_array(a, dt, dev)

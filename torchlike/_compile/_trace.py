@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import weakref
+from operator import is_
 
 import jax
 import jax.numpy as jnp
@@ -22,6 +23,7 @@ from .. import _trace_state
 from .._storage import Storage
 from .._tensor import _host_copy
 
+_UNSET = object()
 POOL = 16          # lifted Python scalars per compiled function
 
 
@@ -82,7 +84,7 @@ class Program:
         self.fn = fn
         self.args_spec = args_spec
         self.donate = donate
-        self.bindings = ()         # _Binding checks set by the caller (compile): all must hold for a cache hit
+        self.bindings = None       # compile's _Bindings, set by the caller: they must hold for a cache hit
         self.rebind = ()           # (parameter, .grad tensor) pairs the caller re-binds after each run
         self.provisional = False   # the trace created state (not .grad) that later calls must read: retrace once
         self.grad_dependent = frozenset()   # ids of parameters whose initial .grad the trace read
@@ -178,6 +180,12 @@ class Program:
         # (input data, frozen weights) stay valid for everyone else holding them.
         written = set(map(id, self.written))
         self.donate_mask = mask = tuple(id(st) in written for st in self.lifted)
+        pos = {id(st): i for i, st in enumerate(self.lifted)}
+        self._written_pos = [pos.get(id(st), -1) for st in self.written]   # its lifted slot, or -1
+        self._last = [_UNSET] * len(self.lifted)     # per lifted slot: the array last passed in / written back
+        self._pool_vals = self._pool_arr = None
+        self._donated_pos = [i for i, m in enumerate(mask) if m]
+        self._kept_pos = [i for i, m in enumerate(mask) if not m]
 
         def run_split(donated, kept, arrays, pool):
             it, jt = iter(donated), iter(kept)
@@ -202,15 +210,29 @@ class Program:
         return a if a.shape == shape else a.reshape(shape)
 
     def _pool(self):
-        pool = np.zeros((POOL,), np.float64)
-        for i, (h, k) in enumerate(self.scalars):
-            pool[i] = float(h[k])
-        return pool
+        """The lifted Python scalars' current values, as a device array reused while they stay the same."""
+        vals = tuple([float(h[k]) for h, k in self.scalars])
+        if vals != self._pool_vals:
+            pool = np.zeros((POOL,), np.float64)
+            pool[:len(vals)] = vals
+            self._pool_vals, self._pool_arr = vals, jax.device_put(pool)
+        return self._pool_arr
+
+    def _inputs(self):
+        """(donated, kept) lifted arrays for a call. When every storage still holds the array the previous call
+        gave it (or read from it), nothing needs checking."""
+        last = self._last
+        datas = [st._data for st in self.lifted]
+        if not all(map(is_, datas, last)):
+            for i, (st, shp) in enumerate(zip(self.lifted, self.lifted_shapes)):
+                if datas[i] is None or datas[i] is not last[i]:
+                    datas[i] = last[i] = self._current(st, shp)
+                    if st._np is not None:
+                        last[i] = _UNSET         # a private copy: read the NumPy buffer afresh next time
+        return [datas[i] for i in self._donated_pos], [datas[i] for i in self._kept_pos]
 
     def __call__(self, arg_arrays):
-        donated, kept = [], []
-        for st, shp, m in zip(self.lifted, self.lifted_shapes, self.donate_mask):
-            (donated if m else kept).append(self._current(st, shp))
+        donated, kept = self._inputs()
         outs = self.jitted(donated, kept, arg_arrays, self._pool())
         n = self.n_out
         self._write_back(outs[n:])
@@ -218,10 +240,16 @@ class Program:
 
     def _write_back(self, outs):
         w = self.n_written
-        wr, es = outs[:w], outs[w:]
-        for st, arr in zip(self.written, wr):
-            self._store(st, arr)
-        for ref, arr in zip(self.escaped, es):
+        last = self._last
+        for st, arr, i in zip(self.written, outs[:w], self._written_pos):
+            if st._np is None:
+                st._data = arr
+                st.version += 1
+                if i >= 0:
+                    last[i] = arr
+            else:
+                self._store(st, arr)
+        for ref, arr in zip(self.escaped, outs[w:]):
             st = ref()
             if st is not None:
                 self._store(st, arr)

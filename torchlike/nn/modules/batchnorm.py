@@ -7,7 +7,8 @@ from ..._dtype import int64
 from ..._ops.creation import ones, tensor, zeros
 from .._functional import layers as F
 from ..parameter import UninitializedBuffer, UninitializedParameter
-from .module import LazyModuleMixin, Module
+from .lazy import LazyModuleMixin
+from .module import Module
 from .normalization import _make_affine, _reset_affine
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d",

@@ -8,6 +8,7 @@ from itertools import chain, islice
 
 from ..._tensor import Tensor
 from ..parameter import Parameter
+from ._registry import Registry
 from .module import Module, _typename
 
 __all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
@@ -79,7 +80,7 @@ class Sequential(Module):
             key = self._get_item_by_idx(self._modules.keys(), idx)
             delattr(self, key)
         str_indices = [str(i) for i in range(len(self._modules))]
-        self._modules = OrderedDict(zip(str_indices, self._modules.values()))
+        self._modules = Registry(zip(str_indices, self._modules.values()))
 
     def __len__(self):
         return len(self._modules)
@@ -197,7 +198,7 @@ class ModuleList(Module):
         else:
             delattr(self, self._get_abs_string_index(idx))
         str_indices = [str(i) for i in range(len(self._modules))]
-        self._modules = OrderedDict(zip(str_indices, self._modules.values()))
+        self._modules = Registry(zip(str_indices, self._modules.values()))
 
     def __len__(self):
         return len(self._modules)

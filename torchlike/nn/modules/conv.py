@@ -8,7 +8,8 @@ from ..._ops.creation import empty
 from .. import init
 from .._functional import layers as F
 from ..parameter import Parameter, UninitializedParameter
-from .module import LazyModuleMixin, Module
+from .lazy import LazyModuleMixin
+from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "Fold", "Unfold"]
 

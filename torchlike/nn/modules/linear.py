@@ -8,7 +8,8 @@ from .. import init
 from .._functional.linear import bilinear, linear
 from ...autograd import grad_mode
 from ..parameter import Parameter, UninitializedParameter
-from .module import LazyModuleMixin, Module
+from .lazy import LazyModuleMixin
+from .module import Module
 
 __all__ = ["Bilinear", "Identity", "LazyLinear", "Linear"]
 

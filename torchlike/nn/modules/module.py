@@ -1,15 +1,15 @@
 """nn.Module: the base class of every layer (registration, traversal, hooks, state_dict, device/dtype moves)."""
 from __future__ import annotations
 
-import itertools
 import warnings
 from collections import OrderedDict
 
-from ... import _dtype as D
+from ... import _dtype as D, _trace_state
 from ..._tensor import Tensor
 from ...autograd import grad_mode
-from ..parameter import Buffer, Parameter, is_lazy as _is_lazy
+from ..parameter import Buffer, Parameter
 from ..utils import hooks as _hooks
+from ._registry import Registry, adopt as _adopt
 from ..utils._state_dict import StateDictMixin, _IncompatibleKeys  # noqa: F401  (torch.nn.modules.module names)
 from ..utils.hooks import (RemovableHandle, _WrappedHook, _global_backward_hooks,  # noqa: F401
                            _global_backward_pre_hooks, _global_buffer_registration_hooks, _global_forward_hooks,
@@ -74,8 +74,8 @@ class Module(StateDictMixin):
                             " given")
         d = self.__dict__
         d["training"] = True
-        d["_parameters"] = {}
-        d["_buffers"] = {}
+        d["_parameters"] = Registry()
+        d["_buffers"] = Registry()
         d["_non_persistent_buffers_set"] = set()
         d["_backward_pre_hooks"] = OrderedDict()
         d["_backward_hooks"] = OrderedDict()
@@ -89,7 +89,7 @@ class Module(StateDictMixin):
         d["_state_dict_pre_hooks"] = OrderedDict()
         d["_load_state_dict_pre_hooks"] = OrderedDict()
         d["_load_state_dict_post_hooks"] = OrderedDict()
-        d["_modules"] = {}
+        d["_modules"] = Registry()
         if self.call_super_init:
             super().__init__(*args, **kwargs)
 
@@ -236,6 +236,7 @@ class Module(StateDictMixin):
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
+        _trace_state.epoch += 1
         def remove_from(*dicts_or_sets):
             for d in dicts_or_sets:
                 if name in d:
@@ -290,6 +291,7 @@ class Module(StateDictMixin):
                     object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
+        _trace_state.epoch += 1
         if name in self._parameters:
             del self._parameters[name]
         elif name in self._buffers:
@@ -313,7 +315,11 @@ class Module(StateDictMixin):
         return state
 
     def __setstate__(self, state):
+        _trace_state.epoch += 1
         self.__dict__.update(state)
+        for k in ("_parameters", "_buffers", "_modules"):
+            if k in self.__dict__:
+                self.__dict__[k] = _adopt(self.__dict__[k])
         for k in ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs",
                   "_forward_hooks_always_called", "_state_dict_hooks", "_state_dict_pre_hooks",
                   "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks", "_backward_pre_hooks"):
@@ -692,73 +698,15 @@ class Module(StateDictMixin):
     def _replicate_for_data_parallel(self):
         replica = self.__new__(type(self))
         replica.__dict__ = self.__dict__.copy()
-        replica._parameters = {}
-        replica._buffers = replica._buffers.copy()
-        replica._modules = replica._modules.copy()
+        replica._parameters = Registry()
+        replica._buffers = Registry(replica._buffers)
+        replica._modules = Registry(replica._modules)
         replica._is_replica = True
         return replica
 
     def compile(self, *args, **kwargs):
         import torchlike
         self._compiled_call_impl = torchlike.compile(self._call_impl, *args, **kwargs)
-
-
-class LazyModuleMixin:
-    """Modules whose parameters are shaped by their first input (torch.nn.modules.lazy.LazyModuleMixin).
-
-    Subclasses implement `initialize_parameters(*args)`; after the first call the module becomes `cls_to_become`.
-    """
-
-    cls_to_become = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._load_hook = self._register_load_state_dict_pre_hook(self._lazy_load_hook)
-        self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters, with_kwargs=True)
-
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        for name, param in self._parameters.items():
-            if param is not None:
-                if not (_is_lazy(param) or keep_vars):
-                    param = param.detach()
-                destination[prefix + name] = param
-        for name, buf in self._buffers.items():
-            if buf is not None and name not in self._non_persistent_buffers_set:
-                if not (_is_lazy(buf) or keep_vars):
-                    buf = buf.detach()
-                destination[prefix + name] = buf
-
-    def _lazy_load_hook(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
-                        error_msgs):
-        for name, param in itertools.chain(self._parameters.items(), self._buffers.items()):
-            key = prefix + name
-            if key in state_dict and param is not None:
-                input_param = state_dict[key]
-                if _is_lazy(param) and not _is_lazy(input_param):
-                    with grad_mode.no_grad():
-                        param.materialize(input_param.shape)
-
-    def initialize_parameters(self, *args, **kwargs):
-        raise NotImplementedError(f"initialize_parameters is not implemented for {self.__class__.__name__}")
-
-    def has_uninitialized_params(self):
-        return any(_is_lazy(p) for p in itertools.chain(self._parameters.values(), self._buffers.values()))
-
-    def _infer_parameters(self, module, args, kwargs=None):
-        kwargs = kwargs if kwargs else {}
-        module.initialize_parameters(*args, **kwargs)
-        if module.has_uninitialized_params():
-            raise RuntimeError(f"module {self._get_name()} has not been fully initialized")
-        module._initialize_hook.remove()
-        module._load_hook.remove()
-        delattr(module, "_initialize_hook")
-        delattr(module, "_load_hook")
-        if module.cls_to_become is not None:
-            module.__class__ = module.cls_to_become
-
-    def _replicate_for_data_parallel(self):
-        raise RuntimeError("Modules with uninitialized parameters can't be used with `DataParallel`. Run a dummy "
-                           "forward pass to correctly initialize the modules")
 
 
 def _parse_module_to(args, kwargs):
