@@ -280,8 +280,8 @@ def test_donation_covers_only_the_state_the_program_replaces(monkeypatch):
     # replaced, the input batch (read only) stays valid, and every donated buffer is usable (no JAX warning)
     from torchlike._compile import _trace
     init = _trace.Program.__init__
-    monkeypatch.setattr(_trace.Program, "__init__", lambda self, fn, spec, arrays, donate: init(self, fn, spec,
-                                                                                                    arrays, True))
+    monkeypatch.setattr(_trace.Program, "__init__", lambda self, fn, spec, arrays, donate, **kw: init(
+        self, fn, spec, arrays, True, **kw))
     x, y = _data()
     m1, m2 = _model(), _model()
     o1, o2 = (torch.optim.Adam(m.parameters(), lr=0.01) for m in (m1, m2))
@@ -407,3 +407,27 @@ def test_a_replaced_submodule_is_used():
     torch.manual_seed(7)
     m[2] = nn.Linear(32, 5)                          # same shapes, new weights
     np.testing.assert_allclose(f().detach().numpy(), m(x).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_tensors_frozen_by_gc_freeze_are_still_found():
+    # torchlike's import freezes its own objects (so that compile's scan for live storages is quick); a program
+    # that freezes objects later, tensors among them, must still get its state lifted, not baked in
+    import gc
+    x, y = _data()
+    m1, m2 = _model(), _model()
+    o1, o2 = (torch.optim.SGD(m.parameters(), lr=0.1) for m in (m1, m2))
+    holder = {"w": torch.ones(3)}                    # reached only through a dict
+    gc.freeze()
+    try:
+        step = torch.compile(lambda: _step(m2, o2, x, y))
+        for _ in range(3):
+            np.testing.assert_allclose(_step(m1, o1, x, y).item(), step().item(), rtol=1e-5)
+        gc.freeze()
+        read = torch.compile(lambda: holder["w"] * 2)
+        assert read().tolist() == [2.0] * 3
+        holder["w"].add_(1)
+        assert read().tolist() == [4.0] * 3          # lifted, not baked into the program
+    finally:
+        gc.unfreeze()
+    for a, b in zip(m1.parameters(), m2.parameters()):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from . import _device, _dtype as D
 from ._storage import Storage
+
+
+def _key_data(seed):
+    """jax.random.key_data(jax.random.PRNGKey(seed)) for a 32-bit seed; for the default threefry2x32 keys that is
+    [0, seed], built without compiling JAX's seeding kernel (a first compiled step would pay ~30 ms for it)."""
+    if jax.config.jax_default_prng_impl == "threefry2x32":
+        return jax.device_put(np.array([0, seed], np.uint32))
+    return jax.random.key_data(jax.random.PRNGKey(seed))
 
 
 def _key_storage(gen):
     st = gen.__dict__.get("_jax_key")
     if st is None:
         seed = gen.initial_seed()
-        st = gen.__dict__["_jax_key"] = Storage(jax.random.key_data(jax.random.PRNGKey(seed & 0xFFFFFFFF)),
+        st = gen.__dict__["_jax_key"] = Storage(_key_data(seed & 0xFFFFFFFF),
                                                _device.CPU, D.uint32 if hasattr(D, "uint32") else None)
     return st
 
@@ -25,7 +34,7 @@ def _key_storage(gen):
 def reseed(gen, seed):
     st = gen.__dict__.get("_jax_key")
     if st is not None:
-        st._data = jax.random.key_data(jax.random.PRNGKey(int(seed) & 0xFFFFFFFF))
+        st._data = _key_data(int(seed) & 0xFFFFFFFF)
         st.version += 1
 
 

@@ -233,6 +233,17 @@ class _Bindings:
             return False
 
 
+def _known_storages(r, spec):
+    """The storages of every tensor a function visibly reaches (see _trace.live_storages)."""
+    ts = [spec.leaves[i] for i in spec.tpos] + [o for o in r.objs if isinstance(o, Tensor)]
+    for m in r.modules:
+        ts += [t for d in (m._parameters, m._buffers) for t in d.values() if isinstance(t, Tensor)]
+    ts += [p._grad for p in r.params if p._grad is not None]
+    for o in r.optims:
+        ts += [t for st in o.state.values() for t in st.values() if isinstance(t, Tensor)]
+    return [t._storage for t in ts + r.params]
+
+
 def _submodules(m, out, seen):
     """m.modules() (each module once), without its generator machinery: this runs on every compiled call."""
     stack = [m]
@@ -305,7 +316,7 @@ class CompiledFunction:
                 self._recompiles += 1
             bindings = _Bindings(modules, optims, params)
             grads0 = [p._grad for p in params]
-            prog = self._trace(spec, optims)
+            prog = self._trace(spec, optims, _known_storages(r, spec))
             if prog is None:
                 return self.fn(*args, **kwargs)
             lifted = set(map(id, prog.lifted))
@@ -337,7 +348,7 @@ class CompiledFunction:
                 return prog
         return None
 
-    def _trace(self, spec, optims):
+    def _trace(self, spec, optims, known):
         from .. import random as R
         from .._jax_random import _key_storage
         _key_storage(R._default())             # the RNG key exists before tracing, so it is lifted
@@ -359,7 +370,7 @@ class CompiledFunction:
                     g["lr"] = v
         dev = {m[1].type for m in spec.meta}
         try:
-            return Program(call, spec, spec.arrays(), donate="cuda" in dev)
+            return Program(call, spec, spec.arrays(), donate="cuda" in dev, known=known)
         except (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
                 jax.errors.TracerBoolConversionError, jax.errors.TracerIntegerConversionError) as e:
             if self.fullgraph or not config.suppress_errors:

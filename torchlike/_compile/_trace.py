@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import gc
 import weakref
+from itertools import compress, repeat
 from operator import is_
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from .. import _trace_state
@@ -28,7 +28,23 @@ POOL = 16          # lifted Python scalars per compiled function
 
 
 def live_storages():
-    return [o for o in gc.get_objects() if type(o) is Storage]
+    """Every Storage alive, except ones frozen into the garbage collector's permanent generation: torchlike's import
+    froze the objects that existed then (no Storage among them), so gc.get_objects() lists only later ones. Should
+    something else freeze objects later, the storages the caller knows of (parameters, buffers, .grad, optimizer
+    state, arguments) are snapshotted anyway, and a read of any other is noticed (an array the trace cannot place),
+    which makes Program call `unfreeze_foreign` and trace again."""
+    objs = gc.get_objects()
+    return list(compress(objs, map(is_, map(type, objs), repeat(Storage))))
+
+
+def unfreeze_foreign():
+    """True (after unfreezing everything) when objects other than torchlike's import-time ones are frozen. Slow
+    (gc.get_freeze_count walks the permanent generation): only called when a trace read an array it cannot place."""
+    from .. import _FROZEN_AT_IMPORT
+    if gc.get_freeze_count() > _FROZEN_AT_IMPORT:
+        gc.unfreeze()                # freezing only ever saves time
+        return True
+    return False
 
 
 def _alive(refs):
@@ -80,20 +96,23 @@ class Trace:
 class Program:
     """A traced function: the jaxpr, where its inputs come from and where its outputs go."""
 
-    def __init__(self, fn, args_spec, arg_arrays, donate):
+    def __init__(self, fn, args_spec, arg_arrays, donate, known=()):
         self.fn = fn
+        self.known = known         # Storages the caller knows the function may touch (see live_storages)
         self.args_spec = args_spec
         self.donate = donate
         self.bindings = None       # compile's _Bindings, set by the caller: they must hold for a cache hit
         self.rebind = ()           # (parameter, .grad tensor) pairs the caller re-binds after each run
         self.provisional = False   # the trace created state (not .grad) that later calls must read: retrace once
         self.grad_dependent = frozenset()   # ids of parameters whose initial .grad the trace read
-        self._build(arg_arrays)
+        if self._build(arg_arrays) and unfreeze_foreign():
+            self._build(arg_arrays)     # a Storage frozen by someone else may have been missed: look again
+        self.known = ()
 
     def _build(self, arg_arrays):
         fn = self.fn
-        before = live_storages()
-        snap = {id(st): (st, st._data, st.version) for st in before}
+        snap = {id(st): (st, st._data, st.version) for st in self.known}
+        snap.update({id(st): (st, st._data, st.version) for st in live_storages()})
         info = {}
 
         def traced(arrays, pool):
@@ -132,7 +151,7 @@ class Program:
             info["written"], info["escaped"] = written, escaped
             return out_arrays, w_arrays, e_arrays
 
-        pool0 = jnp.zeros((POOL,), jnp.float64)
+        pool0 = np.zeros((POOL,), np.float64)
         try:
             closed = jax.make_jaxpr(traced)(arg_arrays, pool0)
         finally:
@@ -151,10 +170,12 @@ class Program:
         by_array.update({id(e[2]): e[0] for e in trace.numpy.values()})
         self.const_src = []          # per const: Storage (lifted) or None (fixed)
         fixed = []
+        unplaced = False
         for c in closed.consts:
             st = by_array.get(id(c))
             self.const_src.append(st)
             fixed.append(None if st is not None else c)
+            unplaced = unplaced or (st is None and isinstance(c, jax.Array))
         self.numpy_ids = {id(e[0]) for e in trace.numpy.values()}
         self.scalars = list(trace.scalars)
         self.written = list(info["written"])
@@ -191,6 +212,7 @@ class Program:
             it, jt = iter(donated), iter(kept)
             return run([next(it) if m else next(jt) for m in mask], arrays, pool)
         self.jitted = jax.jit(run_split, donate_argnums=(0,) if self.donate else ())
+        return unplaced
 
     @staticmethod
     def _scrub_escaped(escaped):
