@@ -40,6 +40,7 @@ class Storage:
         tr = _trace_state.current
         if tr is not None:         # compile: storages created while tracing may escape it (_compile/_trace.py)
             tr.created.append(weakref.ref(self))
+            tr.created_data.add(id(data))
 
     @property
     def numel(self):

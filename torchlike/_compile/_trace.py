@@ -59,6 +59,7 @@ class Trace:
         self.scalars = []            # (holder, key) per used pool slot
         self.numpy = {}              # id(storage) -> (storage, np buffer, jax array standing in for it)
         self.created = []            # weak references to every Storage created while tracing
+        self.created_data = set()    # ids of the arrays they were created with (constants of the trace)
         self.grad_events = {}        # id(tensor) -> how the trace first touched its .grad ("read" / "set")
 
     # -- hooks called by the library while tracing -----------------------------------------------------------
@@ -175,7 +176,7 @@ class Program:
             st = by_array.get(id(c))
             self.const_src.append(st)
             fixed.append(None if st is not None else c)
-            unplaced = unplaced or (st is None and isinstance(c, jax.Array))
+            unplaced = unplaced or (st is None and isinstance(c, jax.Array) and id(c) not in trace.created_data)
         self.numpy_ids = {id(e[0]) for e in trace.numpy.values()}
         self.scalars = list(trace.scalars)
         self.written = list(info["written"])
