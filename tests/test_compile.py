@@ -431,3 +431,21 @@ def test_tensors_frozen_by_gc_freeze_are_still_found():
         gc.unfreeze()
     for a, b in zip(m1.parameters(), m2.parameters()):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_each_call_leaves_a_new_grad_tensor_like_eager():
+    # zero_grad() (set_to_none) and backward() give every step a new .grad tensor: a reference kept from the
+    # previous step keeps that step's values, compiled as in eager mode
+    def run(compiled):
+        x, y = _data()
+        m = _model()
+        opt = torch.optim.SGD(m.parameters(), lr=0.1)
+        step = torch.compile(lambda: _step(m, opt, x, y)) if compiled else (lambda: _step(m, opt, x, y))
+        kept = []
+        for _ in range(3):
+            step()
+            kept.append(m[0].weight.grad)
+        assert len({id(g) for g in kept}) == 3
+        return [g.numpy().copy() for g in kept]
+    for a, b in zip(run(False), run(True)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

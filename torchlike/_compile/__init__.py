@@ -24,6 +24,7 @@ from operator import is_
 import jax
 
 from .. import _trace_state
+from .._storage import Storage
 from .._tensor import Tensor, from_array
 from ..autograd import grad_mode
 from ._trace import Program
@@ -322,15 +323,24 @@ class CompiledFunction:
             lifted = set(map(id, prog.lifted))
             prog.bindings = bindings.keep(lifted)
             prog.reached = r
-            # `.grad` attributes the step (re)binds (zero_grad(set_to_none), a first backward): replayed per call
-            prog.rebind = [(p, p._grad) for p, g0 in zip(params, grads0) if p._grad is not g0]
+            # `.grad` attributes the step (re)binds (zero_grad(set_to_none), a first backward): replayed per call.
+            # A .grad the step created is a new tensor after every call, as in eager mode (a reference kept from
+            # the previous step keeps its values); its storage, an output of the program, stays internal.
+            escaped = {id(ref()) for ref in prog.escaped if ref() is not None}
+            prog.rebind = [(p, p._grad, (p._grad._size, p._grad._stride, p._grad._dtype, p._grad.device, p._grad._contig)
+                            if p._grad is not None and id(p._grad._storage) in escaped else None)
+                           for p, g0 in zip(params, grads0) if p._grad is not g0]
             grads = {id(p._grad._storage) for p in params if p._grad is not None}
-            prog.provisional = not final and any(r() is not None and id(r()) not in grads for r in prog.escaped)
+            prog.provisional = not final and any(i not in grads for i in escaped)
             prog.grad_dependent = frozenset(id(p) for p in params if prog.grad_events.get(id(p)) == "read")
             self._cache[key] = prog
         outs = prog(spec.arrays())
-        for p, g in prog.rebind:
-            p._grad = g
+        for p, g, fresh in prog.rebind:
+            if fresh is None:
+                p._grad = g
+            else:
+                size, stride, dt, dev, contig = fresh
+                p._grad = Tensor._wrap(Storage(g._storage._data, dev, dt), size, stride, 0, dt, contig=contig)
         return self._outputs(prog, outs)
 
     def _grad_compatible(self, key, params):
