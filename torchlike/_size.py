@@ -5,6 +5,11 @@ class Size(tuple):
     def __new__(cls, seq=()):
         return tuple.__new__(cls, (int(s) for s in seq))
 
+    @classmethod
+    def _of(cls, ints):
+        """A Size of a tuple already holding Python ints (a tensor's own sizes): no per-element conversion."""
+        return tuple.__new__(cls, ints)
+
     def __repr__(self):
         return f"torch.Size([{', '.join(str(s) for s in self)}])"
 

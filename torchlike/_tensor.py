@@ -127,11 +127,11 @@ class Tensor:
 
     @property
     def shape(self):
-        return Size(self._size)
+        return Size._of(self._size)
 
     def size(self, dim=None):
         if dim is None:
-            return Size(self._size)
+            return Size._of(self._size)
         return self._size[_wrap_dim(dim, len(self._size))]
 
     def stride(self, dim=None):
