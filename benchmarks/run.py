@@ -164,7 +164,8 @@ def _document(runner, sections, command, started, load0, elapsed):
         f"- (b), (c): `opt.zero_grad(); loss = loss_fn(model(x), y); loss.backward(); opt.step()`, each step "
         f"waited for; after warm-up (compilation excluded), the median over {cfg.mlp_repeats} (MLP) / "
         f"{cfg.cnn_repeats} (CNN) steps per process, then the median over {rounds} rounds. torchlike compiled is "
-        f"`torchlike.compile(step)`. JAX is one `jax.jit` of `value_and_grad` + optax update, all float32, "
+        f"`torchlike.compile(step)`. JAX is one `jax.jit` of `value_and_grad` + optax update with the parameters and optimizer "
+        f"state donated (as torchlike donates them), all float32, "
         f"`jax_default_matmul_precision='{_config.JAX_MATMUL_PRECISION}'` like torchlike; the CNN uses "
         f"`lax.conv_general_dilated` (NCHW) and max-pooling as the max of 4 strided slices.",
         f"- (d): import times are fresh `python -c \"import time;t=time.perf_counter();import X;...\"` processes "

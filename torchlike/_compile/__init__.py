@@ -378,9 +378,8 @@ class CompiledFunction:
             finally:
                 for g, v in saved:
                     g["lr"] = v
-        dev = {m[1].type for m in spec.meta}
         try:
-            return Program(call, spec, spec.arrays(), donate="cuda" in dev, known=known)
+            return Program(call, spec, spec.arrays(), donate=True, known=known)
         except (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
                 jax.errors.TracerBoolConversionError, jax.errors.TracerIntegerConversionError) as e:
             if self.fullgraph or not config.suppress_errors:

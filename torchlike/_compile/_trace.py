@@ -12,6 +12,7 @@ so a scheduler changing them does not retrace.
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 from itertools import compress, repeat
 from operator import is_
@@ -24,6 +25,10 @@ from .._storage import Storage
 from .._tensor import _host_copy
 
 _UNSET = object()
+
+
+def _noref():
+    return _UNSET
 POOL = 16          # lifted Python scalars per compiled function
 
 
@@ -204,7 +209,9 @@ class Program:
         self.donate_mask = mask = tuple(id(st) in written for st in self.lifted)
         pos = {id(st): i for i, st in enumerate(self.lifted)}
         self._written_pos = [pos.get(id(st), -1) for st in self.written]   # its lifted slot, or -1
-        self._last = [_UNSET] * len(self.lifted)     # per lifted slot: the array last passed in / written back
+        # per lifted slot: a weak reference to the array last passed in / written back (weak, so that it does not
+        # count as a second owner when another program wants to donate that array)
+        self._last = [_noref] * len(self.lifted)
         self._pool_vals = self._pool_arr = None
         self._donated_pos = [i for i, m in enumerate(mask) if m]
         self._kept_pos = [i for i, m in enumerate(mask) if not m]
@@ -212,7 +219,9 @@ class Program:
         def run_split(donated, kept, arrays, pool):
             it, jt = iter(donated), iter(kept)
             return run([next(it) if m else next(jt) for m in mask], arrays, pool)
+        self._run_split = run_split
         self.jitted = jax.jit(run_split, donate_argnums=(0,) if self.donate else ())
+        self._jitted_keep = None     # the same program without donation, built when an array is shared
         return unplaced
 
     @staticmethod
@@ -246,17 +255,33 @@ class Program:
         gave it (or read from it), nothing needs checking."""
         last = self._last
         datas = [st._data for st in self.lifted]
-        if not all(map(is_, datas, last)):
+        if not all(map(is_, datas, [r() for r in last])):
             for i, (st, shp) in enumerate(zip(self.lifted, self.lifted_shapes)):
-                if datas[i] is None or datas[i] is not last[i]:
-                    datas[i] = last[i] = self._current(st, shp)
-                    if st._np is not None:
-                        last[i] = _UNSET         # a private copy: read the NumPy buffer afresh next time
+                if datas[i] is None or datas[i] is not last[i]():
+                    datas[i] = self._current(st, shp)
+                    # a private copy of a NumPy buffer is read afresh next time
+                    last[i] = _noref if st._np is not None else weakref.ref(datas[i])
         return [datas[i] for i in self._donated_pos], [datas[i] for i in self._kept_pos]
+
+    def _exclusive(self, donated):
+        """True when no one but the storages references the arrays to donate (a tensor view's cache, a saved graph,
+        an array handed out by `t.jax()` would all count): XLA may then reuse their memory."""
+        lifted = self.lifted
+        for j, i in enumerate(self._donated_pos):
+            a = donated[j]
+            # the `donated` list, `a` and getrefcount's argument; the storage when it holds the array
+            if sys.getrefcount(a) > 3 + (lifted[i]._data is a):
+                return False
+        return True
 
     def __call__(self, arg_arrays):
         donated, kept = self._inputs()
-        outs = self.jitted(donated, kept, arg_arrays, self._pool())
+        jitted = self.jitted
+        if self.donate and donated and not self._exclusive(donated):
+            jitted = self._jitted_keep
+            if jitted is None:
+                jitted = self._jitted_keep = jax.jit(self._run_split)
+        outs = jitted(donated, kept, arg_arrays, self._pool())
         n = self.n_out
         self._write_back(outs[n:])
         return outs[:n]
@@ -269,7 +294,7 @@ class Program:
                 st._data = arr
                 st.version += 1
                 if i >= 0:
-                    last[i] = arr
+                    last[i] = weakref.ref(arr)
             else:
                 self._store(st, arr)
         for ref, arr in zip(self.escaped, outs[w:]):
