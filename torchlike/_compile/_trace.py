@@ -24,12 +24,12 @@ from .. import _trace_state
 from .._storage import Storage
 from .._tensor import _host_copy
 
+POOL = 16          # lifted Python scalars per compiled function
 _UNSET = object()
 
 
 def _noref():
     return _UNSET
-POOL = 16          # lifted Python scalars per compiled function
 
 
 def live_storages():
