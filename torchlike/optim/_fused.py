@@ -193,8 +193,8 @@ def run_group(kernel, cfg, hp_names, hyper, params, state_tensors, rows, scalar_
                        for i in range(len(params)))
     state_t = [t for sts in state_tensors for t in sts.values() if t is not None]
     state_a = [a for sa in s_arrays for a in sa.values() if a is not None]
-    upd = _group_update_donated if _trace_state.current is None and _unshared(params, p_arrays) and \
-        _unshared(state_t, state_a, held=2) else _group_update
+    upd = _group_update_donated if _trace_state.current is None and not isinstance(p_arrays[0], jax.core.Tracer) \
+        and _unshared(params, p_arrays) and _unshared(state_t, state_a, held=2) else _group_update
     del state_a
     new_p, new_s, new_sc = upd(kernel, cfg, hp_names, scalar_out, p_arrays, g_arrays, s_arrays, hyper, scalars)
     from .._tensor import from_array
