@@ -449,3 +449,18 @@ def test_each_call_leaves_a_new_grad_tensor_like_eager():
         return [g.numpy().copy() for g in kept]
     for a, b in zip(run(False), run(True)):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_a_module_given_plain_dicts_is_still_watched():
+    # user code may replace a module's registries with plain dicts; changes to those must still be seen
+    from collections import OrderedDict
+    x, _ = _data()
+    m = _model()
+    m[2]._parameters = OrderedDict(m[2]._parameters)
+    f = torch.compile(lambda: m(x))
+    f()
+    f()
+    assert not f._reached.cacheable
+    torch.manual_seed(3)
+    m[2]._parameters["weight"] = nn.Parameter(torch.randn(5, 32))    # a plain dict write: no epoch bump
+    np.testing.assert_allclose(f().detach().numpy(), m(x).detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -141,12 +141,17 @@ class _Reach:
     registries, nn/modules/_registry.py) stays put; the optimizers' param groups are compared by identity on every
     call, since schedulers and users write them directly."""
 
-    __slots__ = ("epoch", "objs", "modules", "optims", "scalars", "params", "training", "hyper", "groups", "ids")
+    __slots__ = ("epoch", "objs", "modules", "optims", "scalars", "params", "training", "hyper", "groups", "ids",
+                 "cacheable")
 
     def __init__(self, objs):
+        from ..nn.modules._registry import Registry
         self.epoch = _trace_state.epoch
         self.objs = objs
         self.modules, self.optims, self.scalars = _scan(objs)
+        # a module whose dicts were replaced by plain ones (user code) would change unseen: never cached then
+        self.cacheable = all(type(m.__dict__.get(k)) is Registry for m in self.modules
+                             for k in ("_parameters", "_buffers", "_modules"))
         self.params = _params(self.modules, self.optims)
         self.training = tuple(m.training for m in self.modules)
         # which objects: a replaced submodule, parameter or optimizer (same shapes or not) gets its own program;
@@ -160,7 +165,7 @@ class _Reach:
                        for o in self.optims]
 
     def holds(self, objs):
-        if self.epoch != _trace_state.epoch or len(objs) != len(self.objs) or not all(map(is_, objs, self.objs)):
+        if not self.cacheable or self.epoch != _trace_state.epoch or len(objs) != len(self.objs) or not all(map(is_, objs, self.objs)):
             return False
         for o, (pg, n, groups) in zip(self.optims, self.groups):
             if o.param_groups is not pg or len(pg) != n:
