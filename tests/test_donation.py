@@ -53,7 +53,7 @@ def test_a_training_loop_donates_and_matches_the_undonated_update(opt_cls, kw, d
         _step(m, opt, x, y)
     assert donations["donated"] >= 3
     got = [p.detach().numpy().copy() for p in m.parameters()]
-    monkeypatch.setattr(_fused, "_unshared", lambda *a, **k: False)      # never donate: the reference
+    monkeypatch.setattr(_fused, "unshared", lambda *a, **k: False)      # never donate: the reference
     m2, opt2, x2, y2 = _setup(opt_cls, **kw)
     for _ in range(4):
         _step(m2, opt2, x2, y2)

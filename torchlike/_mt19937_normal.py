@@ -217,20 +217,25 @@ if hasattr(os, "register_at_fork"):                   # a forked child must not 
     os.register_at_fork(after_in_child=_pool.clear)
 
 
+def _run(pool, fn, arg_tuples):
+    """fn(*args) for each of `arg_tuples`, produced here in order (the raw draws are sequential); on the worker
+    pool when there is one, waiting for all of them."""
+    if pool is None:
+        for args in arg_tuples:
+            fn(*args)
+        return
+    for job in [pool.submit(fn, *args) for args in arg_tuples]:
+        job.result()
+
+
 def _fill_numpy(draw, rows, out, std, mean):
-    pool = _workers() if rows >= 4 * _ROWS and _ncpu() > 1 else None
-    jobs = []
-    for r0 in range(0, rows, 16 * _ROWS):
-        r1 = min(rows, r0 + 16 * _ROWS)
-        raw = draw(16 * (r1 - r0)).reshape(-1, 16)
-        for b0 in range(r0, r1, _ROWS):
-            args = (raw[b0 - r0:b0 - r0 + _ROWS], out[b0:min(r1, b0 + _ROWS)], std, mean)
-            if pool:
-                jobs.append(pool.submit(_fill16, *args))
-            else:
-                _fill16(*args)
-    for j in jobs:
-        j.result()
+    def blocks():
+        for r0 in range(0, rows, 16 * _ROWS):
+            r1 = min(rows, r0 + 16 * _ROWS)
+            raw = draw(16 * (r1 - r0)).reshape(-1, 16)
+            for b0 in range(r0, r1, _ROWS):
+                yield raw[b0 - r0:b0 - r0 + _ROWS], out[b0:min(r1, b0 + _ROWS)], std, mean
+    _run(_workers() if rows >= 4 * _ROWS and _ncpu() > 1 else None, _fill16, blocks())
 
 
 # ---- the fused XLA kernel: the same instruction sequence, one pass over the data ---------------------------
@@ -410,16 +415,9 @@ def _store(out, r0, m, y):
 def _fill_xla(draw, rows, out, std, mean, kernel):
     """Raw draws chunk by chunk on this thread (they are sequential); workers run the kernel on each chunk."""
     c = _params(kernel, std, mean)
-    pool = _workers() if rows > _CHUNK and _ncpu() > 1 else None
-    jobs = []
-    for r0 in range(0, rows, _CHUNK):
-        args = (kernel, draw(16 * min(_CHUNK, rows - r0)).reshape(-1, 16), c, out, r0, std, mean)
-        if pool:
-            jobs.append(pool.submit(_transform, *args))
-        else:
-            _transform(*args)
-    for j in jobs:
-        j.result()
+    _run(_workers() if rows > _CHUNK and _ncpu() > 1 else None, _transform,
+         ((kernel, draw(16 * min(_CHUNK, rows - r0)).reshape(-1, 16), c, out, r0, std, mean)
+          for r0 in range(0, rows, _CHUNK)))
 
 
 def _transform(kernel, raw, c, out, r0, std, mean):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 import weakref
 
 import jax
@@ -16,7 +17,7 @@ from jax import lax
 
 from . import _device, _trace_state
 
-__all__ = ["Storage", "read_view", "write_view", "contiguous_strides"]
+__all__ = ["Storage", "read_view", "write_view", "contiguous_strides", "unshared"]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -70,6 +71,17 @@ class Storage:
         self.version += 1
 
 
+def unshared(arrays, storages, held=1):
+    """True when each array is referenced only by its storage (when that holds it) and by the caller's `held`
+    containers of it: nothing else (a tensor view's cached read, a saved graph, an array handed out by `t.jax()`,
+    another program) can read it after it is donated to XLA, which then reuses its memory."""
+    for i in range(len(arrays)):
+        # + 1: getrefcount's own argument
+        if sys.getrefcount(arrays[i]) > held + 1 + (storages[i]._data is arrays[i]):
+            return False
+    return True
+
+
 def _is_contig(size, stride):
     expected = 1
     for s, st in zip(reversed(size), reversed(stride)):
@@ -104,7 +116,6 @@ def _read_kernel(size, stride, offset, numel):
 
 @functools.lru_cache(maxsize=4096)
 def _write_kernel(size, stride, offset, numel):
-    n = math.prod(size)
     if _is_contig(size, stride):
         def write(data, value):
             flat = lax.dynamic_update_slice(data.reshape(-1), value.reshape(-1).astype(data.dtype), (offset,))

@@ -12,7 +12,6 @@ so a scheduler changing them does not retrace.
 from __future__ import annotations
 
 import gc
-import sys
 import weakref
 from itertools import compress, repeat
 from operator import is_
@@ -21,7 +20,7 @@ import jax
 import numpy as np
 
 from .. import _trace_state
-from .._storage import Storage
+from .._storage import Storage, unshared
 from .._tensor import _host_copy
 
 POOL = 16          # lifted Python scalars per compiled function
@@ -214,6 +213,7 @@ class Program:
         self._last = [_noref] * len(self.lifted)
         self._pool_vals = self._pool_arr = None
         self._donated_pos = [i for i, m in enumerate(mask) if m]
+        self._donated_storages = [self.lifted[i] for i in self._donated_pos]
         self._kept_pos = [i for i, m in enumerate(mask) if not m]
 
         def run_split(donated, kept, arrays, pool):
@@ -263,21 +263,10 @@ class Program:
                     last[i] = _noref if st._np is not None else weakref.ref(datas[i])
         return [datas[i] for i in self._donated_pos], [datas[i] for i in self._kept_pos]
 
-    def _exclusive(self, donated):
-        """True when no one but the storages references the arrays to donate (a tensor view's cache, a saved graph,
-        an array handed out by `t.jax()` would all count): XLA may then reuse their memory."""
-        lifted = self.lifted
-        for j, i in enumerate(self._donated_pos):
-            a = donated[j]
-            # the `donated` list, `a` and getrefcount's argument; the storage when it holds the array
-            if sys.getrefcount(a) > 3 + (lifted[i]._data is a):
-                return False
-        return True
-
     def __call__(self, arg_arrays):
         donated, kept = self._inputs()
         jitted = self.jitted
-        if self.donate and donated and not self._exclusive(donated):
+        if self.donate and donated and not unshared(donated, self._donated_storages):
             jitted = self._jitted_keep
             if jitted is None:
                 jitted = self._jitted_keep = jax.jit(self._run_split)
@@ -290,25 +279,13 @@ class Program:
         w = self.n_written
         last = self._last
         for st, arr, i in zip(self.written, outs[:w], self._written_pos):
-            if st._np is None:
-                st._data = arr
-                st.version += 1
-                if i >= 0:
-                    last[i] = weakref.ref(arr)
-            else:
-                self._store(st, arr)
+            st.set_array(arr)
+            if i >= 0 and st._np is None:
+                last[i] = weakref.ref(arr)
         for ref, arr in zip(self.escaped, outs[w:]):
             st = ref()
             if st is not None:
-                self._store(st, arr)
-
-    @staticmethod
-    def _store(st, arr):
-        if st._np is not None:
-            st._np[...] = np.asarray(arr).reshape(-1)
-        else:
-            st._data = arr
-        st.version += 1
+                st.set_array(arr)
 
 
 class _ProgramVJP:

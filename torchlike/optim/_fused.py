@@ -20,14 +20,13 @@ and writes the results back into the tensors' storages, so aliases of the parame
 """
 from __future__ import annotations
 
-import sys
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
 from .. import _trace_state
+from .._storage import unshared
 
 __all__ = ["cast", "decay_grad", "lerp", "addcmul", "addcdiv", "run_group", "hyper_vector", "write", "rounded_product", "round_to",
            "select"]
@@ -110,18 +109,8 @@ def _group_update_fn(kernel, cfg, hp_names, scalar_out, params, grads, states, h
 
 _group_update = jax.jit(_group_update_fn, static_argnums=(0, 1, 2, 3))
 # the same, with the parameters' and states' old arrays donated (XLA updates them in place: Adam's step on an
-# MLP costs about half); used when nothing but their tensors' storages references them (see _unshared)
+# MLP costs about half); used when nothing but their tensors' storages references them (_storage.unshared)
 _group_update_donated = jax.jit(_group_update_fn, static_argnums=(0, 1, 2, 3), donate_argnums=(4, 6))
-
-
-def _unshared(tensors, arrays, held=1):
-    """True when each array is referenced only by its tensor's storage and the caller's `held` containers: no view
-    cache, saved graph, exported `t.jax()` array or second parameter can see it after a donating call."""
-    for i in range(len(arrays)):
-        # the caller's containers and getrefcount's argument; the storage when it holds the array
-        if sys.getrefcount(arrays[i]) > held + 1 + (tensors[i]._storage._data is arrays[i]):
-            return False
-    return True
 
 
 def hyper_vector(values):
@@ -194,7 +183,8 @@ def run_group(kernel, cfg, hp_names, hyper, params, state_tensors, rows, scalar_
     state_t = [t for sts in state_tensors for t in sts.values() if t is not None]
     state_a = [a for sa in s_arrays for a in sa.values() if a is not None]
     upd = _group_update_donated if _trace_state.current is None and not isinstance(p_arrays[0], jax.core.Tracer) \
-        and _unshared(params, p_arrays) and _unshared(state_t, state_a, held=2) else _group_update
+        and unshared(p_arrays, [p._storage for p in params]) \
+        and unshared(state_a, [t._storage for t in state_t], held=2) else _group_update
     del state_a
     new_p, new_s, new_sc = upd(kernel, cfg, hp_names, scalar_out, p_arrays, g_arrays, s_arrays, hyper, scalars)
     from .._tensor import from_array
