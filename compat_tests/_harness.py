@@ -69,19 +69,23 @@ def run(fn):
     return out
 
 
-def assert_close_values(a, b, dtype_name, rtol=None, atol=None, what=""):
+def assert_close_values(a, b, dtype_name, rtol=None, atol=None, what="", scale_atol=False):
+    """scale_atol: atol is relative to the reference's largest magnitude (for sums with cancellation, whose float32
+    rounding error scales with the terms summed, not with the near-zero result)."""
     r, t = TOL.get(dtype_name, (0, 0))
     rtol = r if rtol is None else rtol
     atol = t if atol is None else atol
     a, b = to_numpy(a), to_numpy(b)
     assert a.shape == b.shape, f"{what}shape {a.shape} != {b.shape}"
+    if scale_atol and b.size and b.dtype.kind in "fc" and np.isfinite(b).any():
+        atol = atol * max(1.0, float(np.nanmax(np.abs(b[np.isfinite(b)]))))
     if a.dtype.kind in "fc":
         np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, equal_nan=True, err_msg=what)
     else:
         np.testing.assert_array_equal(a, b, err_msg=what)
 
 
-def compare(tl, th, rtol=None, atol=None, strides=False, what=""):
+def compare(tl, th, rtol=None, atol=None, strides=False, what="", scale_atol=False):
     """Recursively compare a torchlike result with a torch result (tensors, tuples, numbers, dtypes, sizes)."""
     if isinstance(th, TH.Tensor):
         assert isinstance(tl, TL.Tensor), f"{what}expected a Tensor, got {type(tl).__name__}"
@@ -91,14 +95,14 @@ def compare(tl, th, rtol=None, atol=None, strides=False, what=""):
             assert tl.stride() == th.stride(), f"{what}stride {tl.stride()} != {th.stride()}"
             assert tl.storage_offset() == th.storage_offset(), f"{what}offset"
         assert tl.requires_grad == th.requires_grad, f"{what}requires_grad {tl.requires_grad} != {th.requires_grad}"
-        assert_close_values(tl, th, str(th.dtype)[6:], rtol, atol, what)
+        assert_close_values(tl, th, str(th.dtype)[6:], rtol, atol, what, scale_atol)
     elif isinstance(th, (tuple, list)):
         assert isinstance(tl, (tuple, list)), f"{what}expected a sequence, got {type(tl).__name__}"
         assert len(tl) == len(th), f"{what}length {len(tl)} != {len(th)}"
         if hasattr(th, "_fields"):
             assert getattr(tl, "_fields", None) == th._fields, f"{what}named tuple fields"
         for i, (a, b) in enumerate(zip(tl, th)):
-            compare(a, b, rtol, atol, strides, f"{what}[{i}] ")
+            compare(a, b, rtol, atol, strides, f"{what}[{i}] ", scale_atol)
     elif isinstance(th, np.ndarray):
         assert isinstance(tl, np.ndarray), f"{what}expected an ndarray, got {type(tl).__name__}"
         assert tl.dtype == th.dtype, f"{what}ndarray dtype {tl.dtype} != {th.dtype}"
@@ -127,7 +131,7 @@ def _msg(exc):
                   line)
 
 
-def check(fn, rtol=None, atol=None, strides=False, message=False):
+def check(fn, rtol=None, atol=None, strides=False, message=False, scale_atol=False):
     """Run fn(lib) on both libraries; same exception type (and message if asked) or the same result."""
     (tl, tl_exc), (th, th_exc) = run(fn)
     if th_exc is not None:
@@ -139,11 +143,11 @@ def check(fn, rtol=None, atol=None, strides=False, message=False):
         return None
     if tl_exc is not None:
         raise AssertionError(f"torchlike raised {type(tl_exc).__name__}: {tl_exc}") from tl_exc
-    compare(tl, th, rtol, atol, strides)
+    compare(tl, th, rtol, atol, strides, scale_atol=scale_atol)
     return tl, th
 
 
-def check_grad(fn, inputs, rtol=None, atol=None):
+def check_grad(fn, inputs, rtol=None, atol=None, scale_atol=False):
     """fn(lib, *tensors) -> tensor; compares forward values and the gradients of every input (sum of outputs)."""
     def go(lib):
         ts = [make(lib, a, dtype=d, requires_grad=True) for a, d in inputs]
@@ -154,7 +158,7 @@ def check_grad(fn, inputs, rtol=None, atol=None):
                     for o in outs if o.dtype.is_floating_point and o.requires_grad)
         grads = lib.autograd.grad(total, ts, allow_unused=True)
         return out, tuple(g if g is not None else lib.zeros(0) for g in grads)
-    return check(go, rtol, atol)
+    return check(go, rtol, atol, scale_atol=scale_atol)
 
 
 def rng(seed=0):

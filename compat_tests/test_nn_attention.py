@@ -49,7 +49,10 @@ def test_sdpa(case, dtype):
         if "attn_mask" in extra and extra["attn_mask"].dtype.is_floating_point:
             extra["attn_mask"] = extra["attn_mask"].to(q.dtype)
         return F(lib).scaled_dot_product_attention(q, k, v, **extra)
-    check_grad(fn, [(sample(qs, seed=1), dtype), (sample(ks, seed=2), dtype), (sample(vs, seed=3), dtype)], **TOL)
+    # Gradients of q and k are sums with cancellation (entries near zero from terms of magnitude ~8): float32's
+    # rounding error follows the terms' scale, so atol is relative to each result's largest magnitude.
+    check_grad(fn, [(sample(qs, seed=1), dtype), (sample(ks, seed=2), dtype), (sample(vs, seed=3), dtype)],
+               scale_atol=True, **TOL)
 
 
 def test_sdpa_fully_masked_rows_and_grad_fn():
