@@ -44,12 +44,22 @@ from . import _dtype  # noqa: E402
 from ._dtype import (bfloat16, complex64, complex128, dtype, float16, float32, float64, get_default_dtype,  # noqa
                      int8, int16, int32, int64, promote_types, set_default_dtype, uint8)
 from ._dtype import bool_ as bool  # noqa: E402,A001
-from ._device import device  # noqa: E402
+from ._dtype import (finfo, iinfo, uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz,  # noqa
+                     float8_e5m2fnuz)
+from ._device import device, get_default_device, set_default_device  # noqa: E402
+from ._types import (layout, strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, _mkldnn,  # noqa
+                     jagged, e, pi, inf, nan, newaxis, SymInt, SymFloat, SymBool, set_num_threads, get_num_threads,
+                     set_num_interop_threads, get_num_interop_threads, use_deterministic_algorithms,
+                     are_deterministic_algorithms_enabled, is_deterministic_algorithms_warn_only_enabled,
+                     set_deterministic_debug_mode, get_deterministic_debug_mode, empty_strided, frombuffer)
+from . import version, __config__  # noqa: E402,F401
+from ._layout import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format  # noqa
 from ._size import Size  # noqa: E402
 from ._tensor import Tensor  # noqa: E402
 from . import _ops  # noqa: E402
 from ._ops import creation as _creation, indexing as _indexing, joining as _joining  # noqa: E402
 from . import _tensor_methods  # noqa: E402,F401
+from . import _tensor_extras  # noqa: E402,F401
 from . import autograd, cuda, fft, linalg, random  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
@@ -78,7 +88,11 @@ from ._ops.creation import range_ as range  # noqa: E402,A001
 from ._ops.indexing import argwhere, masked_select, nonzero  # noqa: E402
 from ._ops.joining import broadcast_shapes, broadcast_tensors, meshgrid, repeat_interleave  # noqa: E402
 
-__version__ = "2.13.0+torchlike"
+from .torch_version import TorchVersion as _TorchVersion  # noqa: E402
+__version__ = _TorchVersion("2.13.0+torchlike")   # compares as a version: __version__ >= "2.10" is True
+version.__version__ = __version__
+import sys as _sys  # noqa: E402
+torch = _sys.modules[__name__]      # torch.torch is the module itself
 default_generator = random._default()
 
 
@@ -119,7 +133,7 @@ def can_cast(from_, to):
 
 
 def clone(input, *, memory_format=None):
-    return input.clone()
+    return input.clone(memory_format=memory_format)
 
 
 def max(input, *args, out=None, **kwargs):  # noqa: A001
@@ -190,8 +204,10 @@ def get_printoptions():
 
 
 _LAZY_MODULES = ("_dynamo", "accelerator", "nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
-                 "jit", "onnx", "backends", "special", "amp")
-_LAZY_ATTRS = {"save": "serialization", "load": "serialization", "compile": "_compile"}
+                 "jit", "onnx", "backends", "special", "amp", "overrides", "_C", "compiler", "futures",
+                 "library")
+_LAZY_ATTRS = {"ops": "_op_namespaces", "from_dlpack": "_dlpack", "to_dlpack": "_dlpack", "save": "serialization", "load": "serialization", "compile": "_compile", "ScriptModule": "jit",
+               "Future": "futures"}
 
 
 def __getattr__(name):
@@ -206,6 +222,30 @@ def __getattr__(name):
     elif name in _LAZY_ATTRS:
         return getattr(importlib.import_module(f"{__name__}.{_LAZY_ATTRS[name]}"), name)
     raise AttributeError(f"module 'torch' has no attribute '{name}'")
+
+
+_NO_TORCH_FUNCTION = frozenset((
+    "install_as_torch", "from_jax", "to_jax", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+    "set_printoptions", "get_printoptions", "set_default_dtype", "get_default_dtype", "promote_types", "can_cast",
+    "is_tensor", "is_storage", "is_grad_enabled", "set_float32_matmul_precision", "get_float32_matmul_precision",
+    "typename", "set_default_device", "get_default_device", "set_num_threads", "get_num_threads",
+    "set_num_interop_threads", "get_num_interop_threads", "use_deterministic_algorithms",
+    "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled", "builtins_bool"))
+
+
+def _dispatchable_namespace():
+    """torch.* functions outside the op table take part in __torch_function__ (modes see factories too)."""
+    import types
+    from ._torch_function import dispatchable
+    g = globals()
+    for n, f in list(g.items()):
+        if not n.startswith("_") and n not in _NO_TORCH_FUNCTION and isinstance(f, types.FunctionType) and \
+                f.__module__.startswith(__name__):
+            g[n] = dispatchable(f, python=False)
+            g[n].__module__ = __name__
+
+
+_dispatchable_namespace()
 
 
 def _freeze_import_objects():

@@ -5,7 +5,7 @@ import functools
 
 import jax
 
-__all__ = ["device"]
+__all__ = ["device", "set_default_device", "get_default_device"]
 
 
 class device:
@@ -43,8 +43,11 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
+        if isinstance(other, str):      # torch compares with any string, known device type or not ('npu')
+            try:
+                other = device(other)
+            except RuntimeError:
+                return False
         return isinstance(other, device) and self.type == other.type and self.index == other.index
 
     def __hash__(self):
@@ -53,10 +56,14 @@ class device:
     def __reduce__(self):
         return (device, (self.type, self.index))
 
-    def __enter__(self):  # torch allows `with torch.device('cpu'):`; default-device switching is not modelled
+    def __enter__(self):
+        """`with torch.device('cuda'):` makes factories without device= allocate there."""
+        _entered.append(_default_device[0])
+        _default_device[0] = device(self)
         return self
 
     def __exit__(self, *exc):
+        _default_device[0] = _entered.pop()
         return False
 
 
@@ -78,12 +85,28 @@ def cpu_device():
 
 CPU = device("cpu")
 _current_cuda = [0]
+_default_device = [None]      # torch.set_default_device / `with torch.device(...)`: used by factories
+_entered = []
+
+
+def set_default_device(dev):
+    """torch.set_default_device: the device factories use when given none (None: back to the CPU)."""
+    _default_device[0] = None if dev is None else device(dev)
+
+
+def get_default_device():
+    d = _default_device[0]
+    if d is None:
+        return CPU
+    return canonical(d) if d.type == "cuda" else d
 
 
 def canonical(dev) -> device:
     """A concrete device (cuda always with an index). Raises torch's error when CUDA is absent."""
     if dev is None:
-        return CPU
+        dev = _default_device[0]
+        if dev is None:
+            return CPU
     if not isinstance(dev, device):
         dev = device(dev)
     if dev.type == "cpu":

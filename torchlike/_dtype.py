@@ -1,6 +1,8 @@
 """torch dtypes, the default dtype and PyTorch's type-promotion rules (not NumPy's/JAX's)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 try:  # bfloat16 for NumPy comes with JAX
@@ -24,7 +26,7 @@ class dtype:
         self.itemsize = self.np.itemsize if self.np is not None else 0
         self.is_floating_point = category == 2
         self.is_complex = category == 3
-        self.is_signed = name not in ("uint8", "bool")
+        self.is_signed = name not in ("uint8", "bool", "uint16", "uint32", "uint64")
         self._category = category  # 0 bool, 1 integer, 2 floating, 3 complex
         self._rank = rank
         self._legacy = legacy      # e.g. 'FloatTensor'
@@ -65,11 +67,26 @@ float64 = dtype("float64", np.float64, 2, 3, "DoubleTensor")
 complex64 = dtype("complex64", np.complex64, 3, 2, "ComplexFloatTensor")
 complex128 = dtype("complex128", np.complex128, 3, 3, "ComplexDoubleTensor")
 
+# Bit-width unsigned and float8 dtypes: PyTorch 2.13 creates, casts, copies and prints them, but promotes them
+# with no other dtype (and implements few kernels for them).
+uint16 = dtype("uint16", np.uint16, 1, 1, None)
+uint32 = dtype("uint32", np.uint32, 1, 1, None)
+uint64 = dtype("uint64", np.uint64, 1, 1, None)
+_F8 = {n: getattr(ml_dtypes, n, None) if _BF16 is not None else None
+       for n in ("float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz")}
+float8_e4m3fn = dtype("float8_e4m3fn", _F8["float8_e4m3fn"], 2, 0, None)
+float8_e5m2 = dtype("float8_e5m2", _F8["float8_e5m2"], 2, 0, None)
+float8_e4m3fnuz = dtype("float8_e4m3fnuz", _F8["float8_e4m3fnuz"], 2, 0, None)
+float8_e5m2fnuz = dtype("float8_e5m2fnuz", _F8["float8_e5m2fnuz"], 2, 0, None)
+RESTRICTED = frozenset((uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz))
+FLOAT8 = frozenset((float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz))
+
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
-_NAMES = {d.name: d for d in ALL}
+EXTRA = (uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz)
+_NAMES = {d.name: d for d in ALL + EXTRA}
 _NAMES["bool"] = bool_
-_BY_NP = {d.np: d for d in ALL if d.np is not None}
-BY_LEGACY = {d._legacy: d for d in ALL}
+_BY_NP = {d.np: d for d in ALL + EXTRA if d.np is not None}
+BY_LEGACY = {d._legacy: d for d in ALL if d._legacy is not None}
 
 # public aliases, as torch names them
 ALIASES = {
@@ -131,6 +148,10 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """torch.promote_types."""
     if a is b:
         return a
+    if a in RESTRICTED or b in RESTRICTED:
+        kind = "Float8 Types" if a in FLOAT8 or b in FLOAT8 else "uint16, uint32, uint64 types"
+        raise RuntimeError(f"Promotion for {kind} is not supported, attempted to promote {scalar_type_name(a)} "
+                           f"and {scalar_type_name(b)}")
     ca, cb = a._category, b._category
     if ca != cb:
         hi, lo = (a, b) if ca > cb else (b, a)
@@ -200,3 +221,76 @@ def result_type(*operands) -> dtype:
             # wrapped numbers only contribute their category: float -> default dtype etc.
             wrapped_r = sd if wrapped_r is None else promote_types(wrapped_r, sd)
     return _combine(dim_r, _combine(zero_r, wrapped_r))
+
+
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+                 "complex64": "ComplexFloat", "complex128": "ComplexDouble", "uint16": "UInt16", "uint32": "UInt32",
+                 "uint64": "UInt64", "float8_e4m3fn": "Float8_e4m3fn", "float8_e5m2": "Float8_e5m2",
+                 "float8_e4m3fnuz": "Float8_e4m3fnuz", "float8_e5m2fnuz": "Float8_e5m2fnuz"}
+
+
+def scalar_type_name(d):
+    """c10's ScalarType name ('Float', 'UInt16', ...)."""
+    return _SCALAR_NAMES[d.name]
+
+
+def _fmt(v):
+    """torch.finfo/iinfo repr numbers: '%g'-like with 6 significant digits."""
+    return f"{v:.6g}"
+
+
+class finfo:
+    """torch.finfo(dtype): the numerical properties of a floating-point dtype (of the real part for complex)."""
+
+    def __init__(self, type=None):  # noqa: A002 - torch's argument name
+        d = get_default_dtype() if type is None else to_dtype(type)
+        if d._category == 3:
+            d = d.to_real()
+        if d._category != 2:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        fi = ml_dtypes.finfo(d.np) if d.np.kind == "V" or d is bfloat16 else np.finfo(d.np)
+        self.bits = int(fi.bits)
+        self.eps = float(fi.eps) if d is not float8_e5m2fnuz else 0.125     # c10's numeric_limits value
+        self.max = float(fi.max)
+        self.min = float(fi.min)
+        self.tiny = self.smallest_normal = float(fi.smallest_normal)
+        self.resolution = float(10.0 ** -math.floor(-math.log10(float(fi.eps))))
+        self.dtype = d.name
+
+    def __repr__(self):
+        return (f"finfo(resolution={_fmt(self.resolution)}, min={_fmt(self.min)}, max={_fmt(self.max)}, "
+                f"eps={_fmt(self.eps)}, smallest_normal={_fmt(self.smallest_normal)}, tiny={_fmt(self.tiny)}, "
+                f"dtype={self.dtype})")
+
+    __str__ = __repr__
+
+    def __eq__(self, other):
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(("finfo", self.dtype))
+
+
+class iinfo:
+    """torch.iinfo(dtype): the limits of an integer dtype."""
+
+    def __init__(self, type):  # noqa: A002
+        d = to_dtype(type)
+        if d._category != 1:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle "
+                            "'torch.iinfo'")
+        ii = np.iinfo(d.np)
+        self.bits, self.min, self.max, self.dtype = int(ii.bits), int(ii.min), int(ii.max), d.name
+
+    def __repr__(self):
+        return f"iinfo(min={_fmt(self.min)}, max={_fmt(self.max)}, dtype={self.dtype})"
+
+    __str__ = __repr__
+
+    def __eq__(self, other):
+        return isinstance(other, iinfo) and self.dtype == other.dtype
+
+    def __hash__(self):
+        return hash(("iinfo", self.dtype))

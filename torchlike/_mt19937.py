@@ -347,8 +347,9 @@ class MT19937Generator:
         return v.reshape(shape)
 
     # ---- normal_: normal_impl_ / normal_kernel --------------------------------------------------------------
-    def normal(self, shape, dtype, mean=0.0, std=1.0) -> np.ndarray:
-        """normal_(mean, std); Tensor mean and/or std follow normal_out_impl (normal_(0, .) then mul_/add_)."""
+    def normal(self, shape, dtype, mean=0.0, std=1.0, serial=False) -> np.ndarray:
+        """normal_(mean, std); Tensor mean and/or std follow normal_out_impl (normal_(0, .) then mul_/add_).
+        serial: the values of a non-contiguous tensor (drawn one by one in memory order, as for n < 16)."""
         shape, name = _shape(shape), _dtype(dtype)
         m_arr, s_arr = isinstance(mean, np.ndarray) or np.ndim(mean), isinstance(std, np.ndarray) or np.ndim(std)
         if m_arr or s_arr:
@@ -369,7 +370,7 @@ class MT19937Generator:
             raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{name}\'')
         n = math.prod(shape)
         with self._lock:
-            if n < 16:                                # serial normal_distribution<double>
+            if n < 16 or serial:                      # serial normal_distribution<double>
                 return _cast(_affine64(self._std_normal_scalar(n), std, mean), name).reshape(shape)
             if name == "float64":
                 return self._normal_fill64(n, mean, std).reshape(shape)

@@ -42,11 +42,14 @@ _installed = [False]
 
 
 def install_as_torch():
-    """After this call, `import torch` (and torch.nn, torch.utils.data, torchvision ...) give torchlike's modules."""
+    """After this call, `import torch` (and torch.nn, torch.utils.data, torchvision ...) give torchlike's modules, and
+    importlib.metadata reports torch 2.13.0 / torchvision 0.28.0 (torchlike/_metadata.py)."""
     if _installed[0]:
         return
     for name in list(sys.modules):
         if name == "torch" or name.startswith("torch.") or name == "torchvision" or name.startswith("torchvision."):
             raise RuntimeError("install_as_torch() must run before the real torch is imported")
+    from ._metadata import MetadataFinder
     sys.meta_path.insert(0, _AliasFinder())
+    sys.meta_path.insert(0, MetadataFinder())      # importlib.metadata: torch 2.13.0, torchvision 0.28.0
     _installed[0] = True

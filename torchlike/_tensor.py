@@ -8,7 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _device, _trace_state, _dtype as D
+from . import _device, _torch_function, _trace_state, _dtype as D
 from ._size import Size
 from ._storage import Storage, contiguous_strides, numpy_view, read_view, write_view
 from .autograd import grad_mode
@@ -36,6 +36,39 @@ class Tensor:
     def __new__(cls, *args, **kwargs):
         return object.__new__(cls)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _torch_function.subclass_defined(cls)      # an enabled __torch_function__ switches the protocol on
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """The default handler: run `func` with subclass dispatch off and re-wrap Tensor results into `cls`."""
+        if kwargs is None:
+            kwargs = {}
+        if not all(issubclass(cls, t) for t in types):
+            return NotImplemented
+        with _torch_function.DisableTorchFunctionSubclass():
+            ret = func(*args, **kwargs)
+            if func in _default_nowrap_functions():
+                return ret
+            return _convert(ret, cls)
+
+    def as_subclass(self, cls):
+        """A `cls` instance aliasing this tensor's data, attached to the autograd graph (AliasBackward0)."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError(f"as_subclass(): argument 'cls' must be a subclass of Tensor, not "
+                            f"{type(cls).__name__}")
+        from ._ops.views import make_view
+        r = make_view(self, self._size, self._stride, self._offset, "AliasBackward0", _alias_pure)
+        try:
+            r.__class__ = cls
+            return r
+        except TypeError:                 # a subclass with its own __slots__: copy the fields into a new object
+            out = object.__new__(cls)
+            for k in _SLOTS:
+                object.__setattr__(out, k, getattr(r, k))
+            return out
+
     def __init__(self, *args, device=None, dtype=None):
         """torch.Tensor(data) copies data as the default dtype; torch.Tensor(2, 3) is uninitialised."""
         from ._ops import creation
@@ -56,7 +89,9 @@ class Tensor:
         t._stride = stride
         t._offset = offset
         t._dtype = dtype
-        t._contig = contig if contig is not None else (stride == contiguous_strides(size) or math.prod(size) <= 1)
+        # _contig: exactly row-major strides (one element counts too); is_contiguous() also accepts c10's other
+        # contiguous strides (size-1 and empty dimensions), which elementwise results do not treat alike
+        t._contig = contig if contig is not None else (stride == contiguous_strides(size) or math.prod(size) == 1)
         t._base = base
         t._cache = None
         t._requires_grad = False
@@ -168,7 +203,10 @@ class Tensor:
         return self.numel() * self._dtype.itemsize
 
     def is_contiguous(self, memory_format=None):
-        return self._contig
+        from ._layout import is_contiguous_as
+        if memory_format is None:
+            return self._contig or is_contiguous_as(self._size, self._stride, None)
+        return is_contiguous_as(self._size, self.stride(), memory_format)
 
     def is_floating_point(self):
         return self._dtype.is_floating_point
@@ -197,7 +235,8 @@ class Tensor:
 
     def data_ptr(self):
         """A stable identity for the first element (storage identity + offset), like a pointer."""
-        return id(self._storage) * 64 + self._offset * self._dtype.itemsize
+        st = self._storage
+        return id(getattr(st, "_src", st)) * 64 + self._offset * self._dtype.itemsize     # (_src: complex_views)
 
     def untyped_storage(self):
         from ._untyped_storage import UntypedStorage
@@ -312,6 +351,8 @@ class Tensor:
         return id(self)
 
     def __bool__(self):
+        if _trace_state.to_python is not None:      # torch.jit.trace records the value
+            return _trace_state.to_python(self, "boolean", Tensor.__bool__)
         n = self.numel()
         if n != 1:
             raise RuntimeError("Boolean value of Tensor with " + ("no values" if n == 0 else "more than one value")
@@ -319,6 +360,8 @@ class Tensor:
         return bool(self.item())
 
     def item(self):
+        if _trace_state.to_python is not None:
+            return _trace_state.to_python(self, "number", Tensor.item)
         n = self.numel()
         if n != 1:
             raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
@@ -328,9 +371,13 @@ class Tensor:
         return v.reshape(()).item()
 
     def __float__(self):
+        if _trace_state.to_python is not None:
+            return _trace_state.to_python(self, "float", Tensor.__float__)
         return float(_scalar_for_conversion(self))
 
     def __int__(self):
+        if _trace_state.to_python is not None:
+            return _trace_state.to_python(self, "integer", Tensor.__int__)
         return int(_scalar_for_conversion(self))
 
     def __complex__(self):
@@ -342,12 +389,16 @@ class Tensor:
         return int(self.item())
 
     def tolist(self):
+        if _trace_state.to_python is not None:
+            return _trace_state.to_python(self, "list", Tensor.tolist)
         v = self._numpy_copy()
         if self._dtype in (D.bfloat16, D.float16):
             v = v.astype(np.float64)
         return v.tolist()
 
     def numpy(self, *, force=False):
+        if _trace_state.to_python is not None:
+            return _trace_state.to_python(self, "NumPy array", Tensor.numpy, force=force)
         if force:
             return self.detach().cpu().resolve_conj().numpy() if hasattr(self, "resolve_conj") else self.detach().cpu().numpy()
         if self._requires_grad:
@@ -407,8 +458,13 @@ class Tensor:
         return out
 
     def to(self, *args, **kwargs):
+        fmt = kwargs.pop("memory_format", None)
         dev, dt, copy = _parse_to(args, kwargs)
-        return _to(self, dev, dt, copy)
+        out = _to(self, dev, dt, copy)
+        if fmt is not None:
+            from ._layout import to_format
+            out = to_format(self, out, fmt)
+        return out
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         return _to(self, _device.device("cuda", device if isinstance(device, int) else None)
@@ -458,6 +514,31 @@ class Tensor:
 
     def __jax_array__(self):
         return self._value()
+
+
+_SLOTS = tuple(s for s in Tensor.__slots__ if s not in ("__dict__", "__weakref__"))
+_torch_function.S.tensor = Tensor
+
+
+def _alias_pure(x):
+    return x
+
+
+def _default_nowrap_functions():
+    """torch.overrides.get_default_nowrap_functions(): field reads whose results are not re-wrapped."""
+    return {Tensor._base.__get__, Tensor.grad.__get__, Tensor._grad.__get__}
+
+
+def _convert(ret, cls):
+    """torch._tensor._convert: Tensor results (also inside tuples/lists) become `cls` instances."""
+    if cls is Tensor:
+        return ret
+    if isinstance(ret, Tensor) and not isinstance(ret, cls):
+        return ret.as_subclass(cls)
+    if isinstance(ret, (tuple, list)):
+        items = [_convert(r, cls) for r in ret]
+        return type(ret)(*items) if hasattr(ret, "_fields") else type(ret)(items)
+    return ret
 
 
 def _wrap_dim(dim, ndim):

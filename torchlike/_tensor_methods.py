@@ -1,31 +1,92 @@
 """Tensor methods that are not single op-table entries: operators, in-place helpers, contiguity, autograd entry."""
 from __future__ import annotations
 
-from . import _dtype as D
+from . import _dtype as D, _layout, _torch_function
 from ._ops import dispatch, indexing, joining, views
 from ._tensor import Tensor, scalar_types
 
 call = dispatch.call
 
 
-def _binary(name, reflected=False):
+_ON, _NOT_HANDLED = _torch_function.ON, _torch_function.NOT_HANDLED
+
+# The function __torch_function__ receives for an operator, as torch passes it: `x + y` is Tensor.add, `1 - x` is
+# Tensor.__rsub__ (the operator itself where not listed).
+_TF_FUNC = {"__add__": "add", "__radd__": "add", "__sub__": "sub", "__mul__": "mul", "__rmul__": "mul",
+            "__truediv__": "div", "__div__": "div", "__mod__": "remainder", "__pow__": "pow", "__matmul__": "matmul",
+            "__neg__": "neg", "__pos__": "positive", "__abs__": "abs", "__rtruediv__": "__rdiv__",
+            "__lt__": "lt", "__le__": "le", "__gt__": "gt", "__ge__": "ge", "__ne__": "ne"}
+
+
+def _tf_func(dunder, fallback):
+    name = _TF_FUNC.get(dunder)
+    return getattr(Tensor, name) if name is not None else fallback
+
+
+_OPERAND = (Tensor,) + scalar_types
+
+
+def _tensor_like(other):
+    """A non-Tensor operand whose type takes part in __torch_function__ (PyTorch's Tensor-like objects)."""
+    return _torch_function.enabled_tf(type(other)) and type(other) not in scalar_types
+
+
+def _binary(name, reflected=False, dunder=None):
+    def tensor_like(self, other):          # the cold path: an operand this op cannot take
+        if _tensor_like(other):
+            try:
+                r = _torch_function.foreign(_tf_func(dunder, op), (self, other), None)
+            except TypeError:          # as torch's operators: a TypeError becomes NotImplemented
+                return NotImplemented
+            if r is not _NOT_HANDLED:
+                return r
+        return NotImplemented
+
     if reflected:
         def op(self, other):
-            if not isinstance(other, (Tensor,) + scalar_types) and not hasattr(other, "__array__"):
-                return NotImplemented
+            if _ON[0]:
+                r = _torch_function.handle(_tf_func(dunder, op), (self, other), None)
+                if r is not _NOT_HANDLED:
+                    return r
+            if not isinstance(other, _OPERAND) and not hasattr(other, "__array__"):
+                return tensor_like(self, other)
             return call(name, (other, self), {})
     else:
         def op(self, other):
-            if not isinstance(other, (Tensor,) + scalar_types) and not hasattr(other, "__array__") and \
+            if _ON[0]:
+                r = _torch_function.handle(_tf_func(dunder, op), (self, other), None)
+                if r is not _NOT_HANDLED:
+                    return r
+            if not isinstance(other, _OPERAND) and not hasattr(other, "__array__") and \
                     not isinstance(other, (list, tuple)):
-                return NotImplemented
+                return tensor_like(self, other)
             return call(name, (self, other), {})
+    op.__name__ = op.__qualname__ = dunder
+    op._tf_aware = True
     return op
 
 
-def _inplace_binary(name):
+def _inplace_binary(name, dunder):
     def op(self, other):
+        if _ON[0]:
+            r = _torch_function.handle(getattr(Tensor, name + "_"), (self, other), None)
+            if r is not _NOT_HANDLED:
+                return r
         return dispatch.inplace(name, self, (other,), {})
+    op.__name__ = op.__qualname__ = dunder
+    op._tf_aware = True
+    return op
+
+
+def _unary(name, dunder):
+    def op(self):
+        if _ON[0]:
+            r = _torch_function.handle(_tf_func(dunder, op), (self,), None)
+            if r is not _NOT_HANDLED:
+                return r
+        return call(name(self) if callable(name) else name, (self,), {})
+    op.__name__ = op.__qualname__ = dunder
+    op._tf_aware = True
     return op
 
 
@@ -33,17 +94,28 @@ for _dunder, _name in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv
                        ("floordiv", "floor_divide"), ("mod", "remainder"), ("pow", "pow"), ("matmul", "matmul"),
                        ("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
                        ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")):
-    setattr(Tensor, f"__{_dunder}__", _binary(_name))
-    setattr(Tensor, f"__r{_dunder}__", _binary(_name, reflected=True))
-    setattr(Tensor, f"__i{_dunder}__", _inplace_binary(_name))
+    setattr(Tensor, f"__{_dunder}__", _binary(_name, dunder=f"__{_dunder}__"))
+    setattr(Tensor, f"__r{_dunder}__", _binary(_name, reflected=True, dunder=f"__r{_dunder}__"))
+    setattr(Tensor, f"__i{_dunder}__", _inplace_binary(_name, f"__i{_dunder}__"))
+Tensor.__rtruediv__.__name__ = Tensor.__rtruediv__.__qualname__ = "__rdiv__"
+Tensor.__rdiv__ = Tensor.__rtruediv__
 
 for _dunder, _name in (("eq", "eq"), ("ne", "ne"), ("lt", "lt"), ("le", "le"), ("gt", "gt"), ("ge", "ge")):
-    setattr(Tensor, f"__{_dunder}__", _binary(_name))
+    setattr(Tensor, f"__{_dunder}__", _binary(_name, dunder=f"__{_dunder}__"))
 
-Tensor.__neg__ = lambda self: call("neg", (self,), {})
-Tensor.__pos__ = lambda self: call("positive", (self,), {})
-Tensor.__abs__ = lambda self: call("abs", (self,), {})
-Tensor.__invert__ = lambda self: call("logical_not" if self.dtype is D.bool_ else "bitwise_not", (self,), {})
+Tensor.__neg__ = _unary("neg", "__neg__")
+_pos_tf = _unary("positive", "__pos__")
+
+
+def __pos__(self):
+    """+x is x (torch.positive returns its input)."""
+    return _pos_tf(self) if _ON[0] else views.positive(self)
+
+
+__pos__._tf_aware = True
+Tensor.__pos__ = __pos__
+Tensor.__abs__ = _unary("abs", "__abs__")
+Tensor.__invert__ = _unary(lambda self: "logical_not" if self.dtype is D.bool_ else "bitwise_not", "__invert__")
 Tensor.__getitem__ = indexing.getitem
 Tensor.__setitem__ = indexing.setitem
 Tensor.__hash__ = lambda self: id(self)
@@ -60,9 +132,15 @@ Tensor.repeat = joining.repeat
 
 
 def contiguous(self, memory_format=None):
-    if self._contig:
+    if memory_format is None or memory_format is _layout.contiguous_format:
+        if self._contig or _layout.is_contiguous_as(self._size, self._stride, None):
+            return self
+        return call("contiguous_copy", (self,), {})
+    if memory_format is _layout.preserve_format:
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+    if _layout.is_contiguous_as(self._size, self.stride(), memory_format):
         return self
-    return call("contiguous_copy", (self,), {})
+    return self.clone(memory_format=memory_format)
 
 
 Tensor.contiguous = contiguous
@@ -203,3 +281,12 @@ def is_neg(self):
 for _f in (resolve_conj, resolve_neg, is_conj, is_neg):
     if not hasattr(Tensor, _f.__name__):
         setattr(Tensor, _f.__name__, _f)
+
+
+def _install_dlpack():
+    from . import _dlpack
+    Tensor.__dlpack__ = _dlpack.tensor_dlpack
+    Tensor.__dlpack_device__ = _dlpack.tensor_dlpack_device
+
+
+_install_dlpack()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 current = None        # the active compile trace (torchlike._compile._Trace) or None
+to_python = None      # torch.jit.trace's hook on tensor -> Python value conversions (jit/_trace.py)
 epoch = 0             # bumped by every change of a Module's attributes or registries (nn/modules/_registry.py)
 
 

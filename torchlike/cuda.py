@@ -101,3 +101,13 @@ class device:
     def __exit__(self, *exc):
         _device._current_cuda[0] = self.prev
         return False
+
+
+from ._cuda_extras import (Stream, Event, CUDAGraph, graph, StreamContext, current_stream, default_stream,  # noqa
+                           stream, set_stream, get_rng_state_all, set_rng_state_all, is_bf16_supported,
+                           get_arch_list, memory_reserved, max_memory_reserved, memory_stats, reset_peak_memory_stats,
+                           reset_max_memory_allocated, mem_get_info, get_device_properties,
+                           is_current_stream_capturing)
+from ._cuda_extras import _submodules  # noqa: E402
+globals().update(_submodules(__name__))
+__path__ = []       # a package for the import system, so `import torch.cuda.amp` finds the submodules above

@@ -11,6 +11,7 @@ import math as _math
 
 from . import _ops
 from ._ops import dispatch as _dispatch
+from ._tensor import Tensor as _Tensor
 from ._ops._registry import OPS as _OPS
 from ._ops.linalg_ops import LinAlgError  # noqa: F401  (torch.linalg.LinAlgError)
 
@@ -105,6 +106,11 @@ def cond(A, p=None, *, out=None):
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    if len(operands) == 1 and isinstance(operands[0], _Tensor) and isinstance(equation, str):
+        from ._ops.einsum_views import einsum_view
+        v = einsum_view(equation, operands[0])      # no contraction: PyTorch returns a view of the operand
+        if v is not None:
+            return v
     return _dispatch.call("einsum", (equation, tuple(operands)), {})
 
 

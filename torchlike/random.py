@@ -134,7 +134,8 @@ def _out(out, t):
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
+         pin_memory=False, **kw):
+    size = _size_kw(size, kw, "rand")
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     if dt._category < 2:
         raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{_scalar_name(dt)}\'')
@@ -142,7 +143,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False):
+          pin_memory=False, **kw):
+    size = _size_kw(size, kw, "randn")
     dt = D.to_dtype(dtype) or D.get_default_dtype()
     if dt._category < 2:
         raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{_scalar_name(dt)}\'')
@@ -154,12 +156,41 @@ def _scalar_name(d):
     return scalar_name(d)
 
 
+def _size_kw(size, kw, name):
+    """rand(2, 3) / rand((2, 3)) / rand(size=(2, 3))."""
+    if "size" in kw:
+        if size:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        size = (kw.pop("size"),)
+    if kw:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
+    return size
+
+
+def _random_like(input, memory_format, make):
+    """A random tensor like `input` in empty_like's layout, its values drawn in memory order (as torch fills it)."""
+    from . import _layout
+    if memory_format is None and input._contig:
+        return make(input._size)
+    stride = _layout.preserve_strides(input._size, input.stride(), memory_format)
+    return _layout.from_physical(make(_layout.physical_shape(input._size, stride)), input._size, stride)
+
+
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return rand(input._size, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    return _random_like(input, memory_format, lambda size: rand(size, dtype=dtype or input.dtype,
+                                                                device=device or input.device,
+                                                                requires_grad=requires_grad))
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return randn(input._size, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    def make(size):
+        g = _gen(None, device or input.device)
+        dt = dtype or input.dtype
+        if size == input._size or not hasattr(g, "_std_normal_scalar") or dt._category != 2:
+            return randn(size, dtype=dt, device=device or input.device, requires_grad=requires_grad)
+        # a non-contiguous result: torch's normal_ draws it element by element (not normal_fill's blocks)
+        return _place(g.normal(size, dt.name, serial=True), dt, device or input.device, requires_grad)
+    return _random_like(input, memory_format, make)
 
 
 def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -192,7 +223,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
                  memory_format=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, input._size, dtype=dtype or input.dtype, device=device or input.device)
+    return _random_like(input, memory_format, lambda size: randint(low, high, size, dtype=dtype or input.dtype,
+                                                                   device=device or input.device))
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,

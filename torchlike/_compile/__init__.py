@@ -24,7 +24,6 @@ from operator import is_
 import jax
 
 from .. import _trace_state
-from .._storage import Storage
 from .._tensor import Tensor, from_array
 from ..autograd import grad_mode
 from ._trace import Program
@@ -36,6 +35,15 @@ class _Config:
     cache_size_limit = 8          # like torch._dynamo.config.cache_size_limit
     warm_up = False               # run the first call eagerly instead of tracing it
     suppress_errors = True        # fall back to eager (with a warning) when tracing fails
+    stance = "default"            # torch.compiler.set_stance: "force_eager" runs compiled functions eagerly
+
+    @property
+    def recompile_limit(self):    # torch's newer name for cache_size_limit
+        return self.cache_size_limit
+
+    @recompile_limit.setter
+    def recompile_limit(self, value):
+        self.cache_size_limit = value
 
 
 config = _Config()
@@ -288,7 +296,7 @@ class CompiledFunction:
         return r
 
     def __call__(self, *args, **kwargs):
-        if self._eager or _trace_state.current is not None:
+        if self._eager or _trace_state.current is not None or config.stance == "force_eager":
             return self.fn(*args, **kwargs)
         self._calls += 1
         if self._calls == 1 and config.warm_up:
@@ -339,13 +347,7 @@ class CompiledFunction:
             prog.provisional = not final and any(i not in grads for i in escaped)
             prog.grad_dependent = frozenset(id(p) for p in params if prog.grad_events.get(id(p)) == "read")
             self._cache[key] = prog
-        outs = prog(spec.arrays())
-        for p, g, fresh in prog.rebind:
-            if fresh is None:
-                p._grad = g
-            else:
-                size, stride, dt, dev, contig = fresh
-                p._grad = Tensor._wrap(Storage(g._storage._data, dev, dt), size, stride, 0, dt, contig=contig)
+        outs = prog(spec.arrays())          # also re-binds prog.rebind's .grad attributes
         return self._outputs(prog, outs)
 
     def _grad_compatible(self, key, params):
@@ -428,7 +430,7 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
     if model is None:
         return lambda m: compile(m, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
                                  options=options, disable=disable)
-    if disable:
+    if disable or getattr(model, "_torchdynamo_disable", False):      # torch.compiler.disable'd
         return model
     from ..nn.modules.module import Module
     if isinstance(model, Module):

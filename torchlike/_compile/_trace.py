@@ -20,8 +20,8 @@ import jax
 import numpy as np
 
 from .. import _trace_state
-from .._storage import Storage, unshared
-from .._tensor import _host_copy
+from .._storage import Storage, no_interrupt, scrub_consumed, unshared
+from .._tensor import Tensor, _host_copy
 
 POOL = 16          # lifted Python scalars per compiled function
 _UNSET = object()
@@ -107,7 +107,7 @@ class Program:
         self.args_spec = args_spec
         self.donate = donate
         self.bindings = None       # compile's _Bindings, set by the caller: they must hold for a cache hit
-        self.rebind = ()           # (parameter, .grad tensor) pairs the caller re-binds after each run
+        self.rebind = ()           # (parameter, .grad tensor) pairs re-bound after each run (_rebind)
         self.provisional = False   # the trace created state (not .grad) that later calls must read: retrace once
         self.grad_dependent = frozenset()   # ids of parameters whose initial .grad the trace read
         if self._build(arg_arrays) and unfreeze_foreign():
@@ -187,7 +187,7 @@ class Program:
         self.escaped = [weakref.ref(st) for st in info["escaped"]]
         self.out_tree, leaves, self.out_t, self.out_meta = info["out"]
         self.out_static = [None if i in self.out_t else leaves[i] for i in range(len(leaves))]
-        jaxpr = closed.jaxpr
+        jaxpr = self.jaxpr = closed.jaxpr      # (also read by torch.jit's .graph)
         lifted_pos = [i for i, s in enumerate(self.const_src) if s is not None]
         self.lifted = [self.const_src[i] for i in lifted_pos]
         self.lifted_shapes = [closed.consts[i].shape for i in lifted_pos]
@@ -270,10 +270,29 @@ class Program:
             jitted = self._jitted_keep
             if jitted is None:
                 jitted = self._jitted_keep = jax.jit(self._run_split)
-        outs = jitted(donated, kept, arg_arrays, self._pool())
+        pool = self._pool()
         n = self.n_out
-        self._write_back(outs[n:])
+        # donation deletes the old arrays when the call starts: no Ctrl-C until every storage holds its new one
+        with no_interrupt():
+            try:
+                outs = jitted(donated, kept, arg_arrays, pool)
+            except BaseException as e:
+                if jitted is self.jitted and self.donate:
+                    scrub_consumed(self._donated_storages, e)
+                raise
+            self._write_back(outs[n:])
+            self._rebind()
         return outs[:n]
+
+    def _rebind(self):
+        """The `.grad` attributes the step (re)binds (compile's __call__ sets `rebind`): with the write-back, so
+        that a Ctrl-C cannot leave parameters without the .grad the next call's program expects."""
+        for p, g, fresh in self.rebind:
+            if fresh is None:
+                p._grad = g
+            else:
+                size, stride, dt, dev, contig = fresh
+                p._grad = Tensor._wrap(Storage(g._storage._data, dev, dt), size, stride, 0, dt, contig=contig)
 
     def _write_back(self, outs):
         w = self.n_written

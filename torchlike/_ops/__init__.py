@@ -1,12 +1,14 @@
 """The op table and the generated torch.* functions and Tensor methods."""
 from __future__ import annotations
 
+from .. import _torch_function
 from .._tensor import Tensor
-from . import creation, dispatch, views
+from . import creation, dispatch, views, complex_views  # noqa: F401
 from ._registry import OPS
 from . import pointwise, reduction, sorting, linalg, indexing, joining, linalg_ops, contractions, spectral, index_ops  # noqa: F401  (fill the table)
 from . import nn_conv, nn_pool, nn_norm, nn_misc, nn_activation, nn_loss, nn_rnn  # noqa: F401
 from . import extra_ops, linalg_extra  # noqa: F401
+from . import complex_ops  # noqa: F401
 
 __all__ = ["OPS", "FUNCTIONS", "install"]
 
@@ -16,10 +18,17 @@ FUNCTIONS: dict = {}
 def _make_function(op):
     if op.out:
         def fn(*args, out=None, **kwargs):
+            if _ON[0]:
+                r = _tf.handle(fn, args, kwargs if out is None else dict(kwargs, out=out))
+                if r is not _NOT_HANDLED:
+                    return r
             if out is not None and op.dtype_from_out and kwargs.get("dtype") is None \
                     and isinstance(out, Tensor):
                 kwargs = dict(kwargs, dtype=out.dtype)     # torch's sum/prod out= overloads compute in out's dtype
-            r = dispatch.call(op, args, kwargs)
+            try:
+                r = dispatch.call(op, args, kwargs)
+            except TypeError:
+                return _foreign(fn, args, kwargs)
             if out is None:
                 return r
             if op.inplace_exact and isinstance(out, Tensor) and out.dtype is not r.dtype:
@@ -28,27 +37,66 @@ def _make_function(op):
             return dispatch.write_out(out, r)
     else:
         def fn(*args, **kwargs):
-            return dispatch.call(op, args, kwargs)
+            if _ON[0]:
+                r = _tf.handle(fn, args, kwargs)
+                if r is not _NOT_HANDLED:
+                    return r
+            try:
+                return dispatch.call(op, args, kwargs)
+            except TypeError:
+                return _foreign(fn, args, kwargs)
     fn.__name__ = fn.__qualname__ = op.name
+    fn.__module__ = "torchlike"
     fn.__doc__ = op.__doc__
+    fn._tf_aware = True
     return fn
+
+
+# __torch_function__: each generated function checks `_ON[0]` (one list read) before anything else; an argument
+# the op rejects with a TypeError may be a non-Tensor Tensor-like (it then gets the call), see _torch_function.
+_ON, _NOT_HANDLED, _tf = _torch_function.ON, _torch_function.NOT_HANDLED, _torch_function
+
+
+def _foreign(fn, args, kwargs):
+    r = _tf.foreign(fn, args, kwargs)
+    if r is _NOT_HANDLED:
+        raise
+    return r
 
 
 def _make_method(op):
     def method(self, *args, **kwargs):
-        return dispatch.call(op, (self,) + args, kwargs)
+        if _ON[0]:
+            r = _tf.handle(method, (self,) + args, kwargs)
+            if r is not _NOT_HANDLED:
+                return r
+        try:
+            return dispatch.call(op, (self,) + args, kwargs)
+        except TypeError:
+            return _foreign(method, (self,) + args, kwargs)
     method.__name__ = method.__qualname__ = op.name
+    method._tf_aware = True
     return method
 
 
 def _make_inplace(op):
     def method(self, *args, **kwargs):
-        return dispatch.inplace(op, self, args, kwargs)
+        if _ON[0]:
+            r = _tf.handle(method, (self,) + args, kwargs)
+            if r is not _NOT_HANDLED:
+                return r
+        try:
+            return dispatch.inplace(op, self, args, kwargs)
+        except TypeError:
+            return _foreign(method, (self,) + args, kwargs)
     method.__name__ = method.__qualname__ = op.name + "_"
+    method._tf_aware = True
     return method
 
 
 def install():
+    from . import layout_ops
+    layout_ops.mark(OPS)
     for op in OPS.values():
         if op.function:
             f = _make_function(op)
@@ -71,7 +119,7 @@ def install():
         if method and name not in Tensor.__dict__:
             setattr(Tensor, name, fn)
         if function:
-            FUNCTIONS.setdefault(name, fn)
+            FUNCTIONS.setdefault(name, _torch_function.dispatchable(fn, python=False))
     for name, fn in views.PROPERTIES.items():
         setattr(Tensor, name, property(fn))
     for name in ("new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"):

@@ -45,10 +45,12 @@ def freeze(v):
 class Op:
     """One entry of the op table."""
 
+    layout = None       # how the result's strides follow the inputs' layout (set by layout_ops.mark)
+
     def __init__(self, name, fn, *, tensors=("input",), cast=None, dtype="promote", grad=None,
                  method=True, function=True, inplace=False, out=False, differentiable=True,
                  returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None, tensor_only=(), inplace_exact=False, dtype_from_out=False,
-                 recompute=None):
+                 recompute=None, reject=(), inplace_reject=()):
         self.name = name
         self.fn = fn
         # Backward from saved inputs (the forward runs as the plain kernel; the VJP recomputes what it needs, and
@@ -83,6 +85,11 @@ class Op:
         self.dtype_from_out = dtype_from_out  # op(..., out=o) computes in o's dtype (sum/prod overloads)
         self.kernels = {}
         self.__doc__ = doc
+        # dtypes torch has no kernel for: ((categories, exception type, message), ...) checked by dispatch on the
+        # dtype the op computes in (see not_for/unsupported below)
+        self.reject = (reject,) if reject and isinstance(reject[0], frozenset) else tuple(reject)
+        self.inplace_reject = (inplace_reject,) if inplace_reject and isinstance(inplace_reject[0], frozenset) \
+            else tuple(inplace_reject)        # the same, on self's dtype, for x.op_() only
 
     def bind(self, args, kwargs):
         n = len(args)
@@ -239,6 +246,21 @@ DTYPE_RULES = {
     "compare": rule_compare, "same": rule_same, "keep": rule_keep, "bool": rule_bool_out,
     "real": rule_float_real,
 }
+
+
+_CATEGORIES = {"b": 0, "i": 1, "f": 2, "c": 3}
+
+
+def unsupported(cats, message, exc=NotImplementedError):
+    """An op's `reject=` rule: for dtype categories `cats` ('b' bool, 'i' integral, 'f' floating, 'c' complex)
+    raise `exc(message)`; `message` may hold '{dtype}' (torch's scalar type name) or be a callable
+    (bound values, dtype name) -> str when the wording depends on the overload."""
+    return frozenset(_CATEGORIES[c] for c in cats), exc, message
+
+
+def not_for(cats, kernel):
+    """torch's NotImplementedError '"<kernel>" not implemented for '<dtype>'' for the categories in `cats`."""
+    return unsupported(cats, f'"{kernel}" not implemented for \'{{dtype}}\'')
 
 
 def register(name=None, **meta):

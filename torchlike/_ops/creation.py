@@ -10,9 +10,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _device, _dtype as D
+from .. import _device, _dtype as D, _layout
 from .._size import Size
-from .._storage import Storage
+from .._storage import Storage, device_copy
 from .._tensor import Tensor, from_array
 
 
@@ -64,6 +64,13 @@ def _resolve(dtype, device, default=None):
     return dt, _device.canonical(device)
 
 
+def like_layout(input, t, memory_format):
+    """The fresh tensor `t` made for input: given the strides empty_like(input, memory_format=...) gives."""
+    if memory_format is None and input._contig:
+        return t
+    return _layout.restride(t, _layout.preserve_strides(input._size, input.stride(), memory_format))
+
+
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -80,25 +87,31 @@ def _out(out, t):
     return write_out(out, t)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size_=None):
-    return full(_size_args(size, name="zeros"), 0, out=out, dtype=dtype or D.get_default_dtype(), device=device,
+def zeros(*args, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size=None):
+    return full(_size_args(args, size, name="zeros"), 0, out=out, dtype=dtype or D.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
-    return full(_size_args(size, name="ones"), 1, out=out, dtype=dtype or D.get_default_dtype(), device=device,
+def ones(*args, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size=None):
+    return full(_size_args(args, size, name="ones"), 1, out=out, dtype=dtype or D.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
-          memory_format=None):
-    return zeros(*size, out=out, dtype=dtype, device=device, requires_grad=requires_grad)
+def empty(*args, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False,
+          memory_format=None, size=None):
+    t = zeros(_size_args(args, size, name="empty"), out=out, dtype=dtype, device=device, requires_grad=requires_grad)
+    if memory_format is not None and memory_format is not _layout.contiguous_format:
+        if memory_format is _layout.preserve_format:
+            raise RuntimeError("unsupported memory format Preserve")
+        _layout.restride(t, _layout.format_strides(t._size, memory_format))
+    return t
 
 
 def _like(fn):
     def like(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None, **kw):
-        return fn(input._size, *args, dtype=dtype or input.dtype, device=device or input.device,
-                  requires_grad=requires_grad, **kw)
+        t = fn(input._size, *args, dtype=dtype or input.dtype, device=device or input.device,
+               requires_grad=requires_grad, **kw)
+        return like_layout(input, t, memory_format)
     like.__name__ = fn.__name__ + "_like"
     return like
 
@@ -284,6 +297,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         return _finish(jax.device_put(arr, _device.jax_device(dev)), dt, dev, requires_grad)
     if isinstance(data, np.ndarray):
         dt = D.to_dtype(dtype) or D.from_numpy_dtype(data.dtype)
+        _check_strides(data)
         nd = data
     elif isinstance(data, jax.Array):
         dt = D.to_dtype(dtype) or D.from_numpy_dtype(data.dtype)
@@ -295,12 +309,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             raise ValueError("expected sequence of length %d at dim 1 (got %d)" % _ragged(data))
     dev = _device.canonical(device)
     if dt is D.bfloat16:
-        arr = jnp.asarray(np.asarray(nd, np.float32)).astype(dt.np)
-        arr = jax.device_put(arr, _device.jax_device(dev))
+        arr = device_copy(nd, dev, np.float32).astype(dt.np)
     else:
         if dt._category <= 1 and isinstance(nd, np.ndarray) and nd.dtype.kind == "f":
             nd = np.trunc(nd)
-        arr = jax.device_put(np.asarray(nd, dt.np), _device.jax_device(dev))
+        arr = device_copy(nd, dev, dt.np)      # owns its values: `nd` may be the caller's array
     return _finish(arr, dt, dev, requires_grad)
 
 
@@ -311,16 +324,20 @@ def _ragged(data):
         return 0, 0
 
 
+def _check_strides(a):
+    if any(s < 0 for s in a.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative strides "
+                         "are not currently supported. (You can probably work around this by making a copy of your "
+                         "array  with array.copy().) ")
+
+
 def from_numpy(a):
     """torch.from_numpy: the tensor shares `a`'s memory, both ways."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(a).__name__})")
     dt = D.from_numpy_dtype(a.dtype)
     item = a.itemsize
-    if any(s < 0 for s in a.strides):
-        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative strides "
-                         "are not currently supported. (You can probably work around this by making a copy of your "
-                         "array  with array.copy().) ")
+    _check_strides(a)
     if any(s % item for s in a.strides):
         raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy array "
                          "to reallocate the memory.")
@@ -340,15 +357,49 @@ def as_tensor(data, dtype=None, device=None):
     dt = D.to_dtype(dtype)
     if isinstance(data, Tensor):
         return data.to(device=device, dtype=dt) if (dt or device) else data
-    if (isinstance(data, np.ndarray) and data.dtype in D._BY_NP and D._BY_NP[data.dtype].np == data.dtype
-            and (dt is None or dt.np == data.dtype) and (device is None or _device.canonical(device).type == "cpu")
-            and all(s >= 0 for s in data.strides)):
+    if isinstance(data, np.ndarray) and _numpy_shareable(data, dt, device):
         return from_numpy(data)
     return tensor(data, dtype=dt, device=device)
 
 
+def _numpy_shareable(a, dt, device):
+    """as_tensor shares the array's memory when neither the dtype nor the device changes (else tensor() copies)."""
+    return (a.dtype in D._BY_NP and D._BY_NP[a.dtype].np == a.dtype and (dt is None or dt.np == a.dtype)
+            and (device is None or _device.canonical(device).type == "cpu"))
+
+
+def _cpp_name(dt):
+    return dt._legacy[:-len("Tensor")]        # FloatTensor -> Float, as c10::ScalarType prints
+
+
+def _check_alias(obj, dt, device):
+    """asarray(copy=False): PyTorch's errors when `obj` cannot be shared as it is."""
+    if isinstance(obj, np.generic):
+        raise RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform it in a ndarray. ")
+    if isinstance(obj, np.ndarray):
+        src_dt, src_dev = D.from_numpy_dtype(obj.dtype), _device.CPU
+    elif isinstance(obj, Tensor):
+        src_dt, src_dev = obj.dtype, obj.device
+    else:
+        raise ValueError("can't alias arbitrary sequence into a tensor.")
+    if device is not None and _device.canonical(device) != src_dev:
+        raise ValueError(f"can't alias tensor from device '{src_dev}' to '{_device.canonical(device)}'.")
+    if dt is not None and dt is not src_dt:
+        raise ValueError(f"can't alias tensor with dtype '{_cpp_name(src_dt)}' into dtype '{_cpp_name(dt)}'.")
+
+
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
-    t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype=dtype, device=device)
+    """torch.asarray: shares `obj`'s memory when it can (copy=None), always copies (copy=True), or refuses to copy
+    (copy=False: ValueError where sharing is impossible)."""
+    dt = D.to_dtype(dtype)
+    if copy is False:
+        _check_alias(obj, dt, device)
+    if copy and isinstance(obj, Tensor):
+        t = obj.to(device=device, dtype=dt, copy=True)      # a clone: keeps obj's graph, as PyTorch
+    elif copy:
+        t = tensor(obj, dtype=dt, device=device)
+    else:
+        t = as_tensor(obj, dtype=dt, device=device)
     if requires_grad:
         t.requires_grad_(True)
     return t

@@ -7,6 +7,7 @@ from .. import _device, _trace_state, _dtype as D
 from .._tensor import Tensor, as_tensor_arg, from_array
 from ..autograd import _graph, grad_mode
 from ._registry import OPS, Op, freeze
+from . import layout_ops
 
 record = _graph.record
 _TRACER_ERRORS = (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError,
@@ -79,20 +80,28 @@ def call(op, args, kwargs):
 def run(op, vals, tensors):
     dev = _device_of(tensors)
     cast, outd = op.dtype_rule(op, vals)
+    if op.reject:
+        reject(op, cast, vals, tensors)
     statics = tuple([freeze(vals[i]) for i in op.static_idx])
     dyn = []
     needs_grad = False
+    plain = True                # every tensor operand contiguous: the result is too (no layout work)
     for i in op.tensor_idx:
         v = vals[i]
         if isinstance(v, Tensor):
             needs_grad = needs_grad or v._requires_grad
+            if not v._contig:
+                plain = False
             v = v._value() if v._storage.device is dev else _on(v, dev)
         elif isinstance(v, tuple):
             needs_grad = needs_grad or any(isinstance(x, Tensor) and x._requires_grad for x in v)
             v = tuple(_on(x, dev) if isinstance(x, Tensor) else x for x in v)
         dyn.append(v)
     if not (needs_grad and op.differentiable and grad_mode.is_grad_enabled()):
-        return _wrap(op, _forward(op, statics, cast, outd, dyn, tensors), outd, dev)
+        out = _wrap(op, _forward(op, statics, cast, outd, dyn, tensors), outd, dev)
+        if op.layout is not None and (not plain or op.layout == "copy"):
+            out = layout_ops.relayout(op, vals, tensors, out)
+        return out
     mask = tuple(_wants_grad(vals[i], op.names[i] in op.nondiff) for i in op.tensor_idx)
     diff = [d for d, m in zip(dyn, mask) if m]
     rest = [d for d, m in zip(dyn, mask) if not m]
@@ -103,6 +112,8 @@ def run(op, vals, tensors):
     else:
         res, vjp = k(diff, rest)
     out = _wrap(op, res, outd, dev)
+    if op.layout is not None and (not plain or op.layout == "copy"):
+        out = layout_ops.relayout(op, vals, tensors, out)
     inputs = [vals[i] for i, m in zip(op.tensor_idx, mask) if m]
     gname = op.grad_name
     if not isinstance(gname, str):          # the name depends on the overload torch picks (ClampBackward0/1 ...)
@@ -125,6 +136,18 @@ def run(op, vals, tensors):
     return out
 
 
+def reject(op, cast, vals, tensors, rules=None):
+    """Raise torch's error for a dtype the op has no kernel for (the op's `reject=` rules, on the dtype it computes
+    in: the promoted dtype, else its first tensor's)."""
+    d = cast if cast is not None else (tensors[0]._dtype if tensors else None)
+    if d is None:
+        return
+    for cats, exc, message in rules or op.reject:
+        if d._category in cats:
+            name = scalar_name(d)
+            raise exc(message(vals, name) if callable(message) else message.format(dtype=name))
+
+
 def _forward(op, statics, cast, outd, dyn, tensors):
     """The op's plain jitted kernel on the argument arrays (inlined while compile traces a program)."""
     k = op.kernel(statics, cast, outd, None)
@@ -133,7 +156,26 @@ def _forward(op, statics, cast, outd, dyn, tensors):
     try:
         return k(*dyn)
     except (ValueError, TypeError) as e:
-        raise _broadcast_error(e, tensors) from None
+        raise _kernel_error(op, cast, e, tensors) from None
+
+
+_JAX_DTYPE_ERRORS = ("does not accept dtype", "not well defined for complex", "complex-valued", "complex value",
+                     "must be integers", "not supported for complex", "requires real", "does not support complex")
+
+
+def _kernel_error(op, cast, e, tensors):
+    """A JAX error from a kernel, as PyTorch reports it: shapes that do not broadcast, or a dtype the kernel does
+    not support (torch's NotImplementedError, never JAX's TypeError/ValueError)."""
+    b = _broadcast_error(e, tensors)
+    if b is not e:
+        return b
+    msg = str(e)
+    if not isinstance(e, _TRACER_ERRORS) and any(m in msg for m in _JAX_DTYPE_ERRORS):
+        d = cast if cast is not None and cast._category in (0, 3) else next(
+            (t._dtype for t in tensors if t._dtype._category in (0, 3)), cast or (tensors[0]._dtype if tensors else None))
+        if d is not None:
+            return NotImplementedError(f'"{op.name}_cpu" not implemented for \'{scalar_name(d)}\'')
+    return e
 
 
 def _op_recompute(op, statics, cast, outd, mask, k, rest):
@@ -156,6 +198,9 @@ _SAVES = dict.fromkeys(
     "tril triu diag diag_embed cumsum real imag conj resolve_conj resolve_neg trace take take_along_dim "
     "index_put index_add index_copy index_fill put reshape flatten pad narrow_copy movedim expand_copy "
     "lerp_ to_copy _to_copy type_as".split(), "none")
+# indexing reads and writes: the backward needs the indices (never modified by these writes) and shapes only, so
+# `b[b > 0] *= 2` on a tensor in the graph is fine, as in torch (IndexBackward0 / IndexPutBackward0 / PutBackward0)
+_SAVES.update(dict.fromkeys("_index _index_put put _copy _fill".split(), "none"))
 _SAVES.update(dict.fromkeys("exp exp2 expm1 sigmoid tanh relu sqrt rsqrt softmax log_softmax".split(), "output"))
 _SAVES.update(dict.fromkeys("mul div true_divide matmul mm bmm mv dot addmm baddbmm addmv".split(), "cross"))
 _SAVES.update(dict.fromkeys("atan2 maximum minimum".split(), "all"))
@@ -262,6 +307,8 @@ def inplace(op, self, args, kwargs):
     if isinstance(op, str):
         op = OPS[op]
     check_leaf_inplace(self)
+    if op.inplace_reject:
+        reject(op, self._dtype, (), (), op.inplace_reject)
     result = call(op, (self,) + tuple(args), kwargs)
     if isinstance(result, tuple):
         result = result[0]

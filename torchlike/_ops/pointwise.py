@@ -7,42 +7,38 @@ import numpy as np
 from jax import lax
 
 from .. import _dtype as D
-from ._registry import defop, register
+from ._registry import defop, not_for, register, unsupported
 from .dispatch import scalar_name
 
 T2 = ("input", "other")
 
 
-def _not_for(kinds, name):
-    """check= factory: raise torch's 'not implemented for' RuntimeError for unsupported dtype categories."""
-    def check(*vals):
-        x = vals[0]
-        d = getattr(x, "dtype", None)
-        if d is not None and d._category in kinds:
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{scalar_name(d)}\'')
-    return check
-
-
 # --- arithmetic -----------------------------------------------------------------------------------------
 
-@register("add", tensors=T2, inplace=True, out=True)
+def _alpha_check(i, o, alpha):
+    """torch's add/sub: alpha must fit the result's category."""
+    if hasattr(alpha, "_storage") and alpha.numel() == 1:
+        alpha = alpha.item()
+    if alpha == 1 and type(alpha) is int:
+        return
+    d = D.result_type(i, o)
+    if isinstance(alpha, bool) and d is not D.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and d._category <= 1:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(alpha, complex) and d._category <= 2:
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+
+
+@register("add", tensors=T2, inplace=True, out=True, check=_alpha_check)
 def _add(input, other, *, alpha=1):
     return input + other * alpha if alpha != 1 else input + other
 
 
 @register("sub", tensors=T2, inplace=True, out=True, aliases=("subtract",), method_aliases=("subtract",),
-          check=lambda i, o, alpha=1: _no_bool_sub(i, o))
+          check=lambda i, o, alpha=1: (_no_bool_sub(i, o), _alpha_check(i, o, alpha)))
 def _sub(input, other, *, alpha=1):
     return input - other * alpha if alpha != 1 else input - other
-
-
-def _result_not_for(kinds, name):
-    """check= factory on the promoted result dtype (binary ops): torch's NotImplementedError."""
-    def check(i, o, *rest):
-        d = D.result_type(i, o)
-        if d._category in kinds:
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{scalar_name(d)}\'')
-    return check
 
 
 def _no_bool_sub(i, o):
@@ -55,7 +51,7 @@ def _no_bool_sub(i, o):
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-@register("rsub", tensors=T2, method=False)
+@register("rsub", tensors=T2, method=False, check=lambda i, o, alpha=1: (_no_bool_sub(i, o), _alpha_check(i, o, alpha)))
 def _rsub(input, other, *, alpha=1):
     return other - input * alpha if alpha != 1 else other - input
 
@@ -122,8 +118,8 @@ def _floor_div_float(a, b):
     return jnp.where(b == 0, a / b, jnp.where(div == 0, jnp.copysign(0.0, a / b), floordiv))
 
 
-@register("floor_divide", tensors=T2, inplace=True, out=True, grad="NotImplemented",
-          check=lambda i, o: (_result_not_for((0,), "div_floor")(i, o), _int_zero_div(i, o)))
+@register("floor_divide", tensors=T2, inplace=True, out=True, grad="NotImplemented", reject=not_for("bc", "div_floor_cpu"),
+          check=lambda i, o: _int_zero_div(i, o))
 def _floor_divide(input, other):
     if jnp.issubdtype(input.dtype, jnp.integer):
         return jnp.floor_divide(input, other)
@@ -136,14 +132,14 @@ def _int_zero_div(i, o):
         raise RuntimeError("ZeroDivisionError")
 
 
-@register("remainder", tensors=T2, inplace=True, out=True,
-          check=lambda i, o: (_result_not_for((0,), "remainder")(i, o), _int_zero_div(i, o)))
+@register("remainder", tensors=T2, inplace=True, out=True, reject=not_for("bc", "remainder_cpu"),
+          check=lambda i, o: _int_zero_div(i, o))
 def _remainder(input, other):
     return jnp.remainder(input, other)
 
 
-@register("fmod", tensors=T2, inplace=True, out=True,
-          check=lambda i, o: (_result_not_for((0,), "fmod")(i, o), _int_zero_div(i, o)))
+@register("fmod", tensors=T2, inplace=True, out=True, reject=not_for("bc", "fmod_cpu"),
+          check=lambda i, o: _int_zero_div(i, o))
 def _fmod(input, other):
     return jnp.fmod(input, other)
 
@@ -157,7 +153,7 @@ def _pow_check(input, exponent):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
 
 
-@register("pow", tensors=("input", "exponent"), inplace=True, out=True, check=_pow_check)
+@register("pow", tensors=("input", "exponent"), inplace=True, out=True, check=_pow_check, reject=not_for("b", "pow"))
 def _pow(input, exponent):
     if jnp.issubdtype(input.dtype, jnp.integer):
         return lax.integer_pow(input, exponent) if isinstance(exponent, int) else jnp.power(input, exponent)
@@ -171,22 +167,22 @@ def _float_power(input, exponent):
     return jnp.power(input, exponent)
 
 
-@register("atan2", tensors=T2, tensor_only=("other",), dtype="float", inplace=True, out=True, aliases=("arctan2",), method_aliases=("arctan2",))
+@register("atan2", tensors=T2, tensor_only=("other",), dtype="float", inplace=True, out=True, reject=not_for("c", "atan2_cpu"), aliases=("arctan2",), method_aliases=("arctan2",))
 def _atan2(input, other):
     return jnp.arctan2(input, other)
 
 
-@register("hypot", tensors=T2, tensor_only=("other",), inplace=True, out=True, check=_result_not_for((0, 1), 'hypot'))
+@register("hypot", tensors=T2, tensor_only=("other",), inplace=True, out=True, reject=not_for("bic", "hypot_cpu"))
 def _hypot(input, other):
     return jnp.hypot(input, other)
 
 
-@register("copysign", tensors=T2, dtype="float", inplace=True, out=True)
+@register("copysign", tensors=T2, dtype="float", inplace=True, out=True, reject=not_for("c", "copysign_cpu"))
 def _copysign(input, other):
     return jnp.copysign(input, other)
 
 
-@register("xlogy", tensors=("input", "other"), dtype="float", inplace=True, out=True)
+@register("xlogy", tensors=("input", "other"), dtype="float", inplace=True, out=True, reject=not_for("c", "xlogy_cpu"))
 def _xlogy(input, other):
     return jnp.where(jnp.isnan(other), other, jnp.where(input == 0, 0.0, input * jnp.log(other))).astype(input.dtype)
 
@@ -201,12 +197,14 @@ def _minimum(input, other):
     return jnp.minimum(input, other)
 
 
-@register("fmax", tensors=T2, tensor_only=("other",), out=True)
+@register("fmax", tensors=T2, tensor_only=("other",), out=True,
+          reject=unsupported("c", "fmax not implemented for complex tensors.", RuntimeError))
 def _fmax(input, other):
     return jnp.fmax(input, other)
 
 
-@register("fmin", tensors=T2, tensor_only=("other",), out=True)
+@register("fmin", tensors=T2, tensor_only=("other",), out=True,
+          reject=unsupported("c", "fmin not implemented for complex tensors.", RuntimeError))
 def _fmin(input, other):
     return jnp.fmin(input, other)
 
@@ -218,7 +216,9 @@ def _no_complex(name, *xs):
 
 
 @register("lerp", tensors=("input", "end", "weight"), inplace=True, out=True,
-          check=lambda i, e, w: _same_dtype("lerp", i, e, w))
+          check=lambda i, e, w: _same_dtype("lerp", i, e, w),
+          reject=unsupported("bi", lambda v, d: '"lerp_kernel_%s" not implemented for \'%s\''
+                             % ("tensor" if hasattr(v[2], "_storage") else "scalar", d)))
 def _lerp(input, end, weight):
     w = weight
     return jnp.where(jnp.abs(w) < 0.5, input + w * (end - input), end - (end - input) * (1 - w))
@@ -230,14 +230,26 @@ def _same_dtype(name, x, *others):
             raise RuntimeError(f"expected dtype {x.dtype} for `end` but got dtype {o.dtype}")
 
 
-@register("addcmul", tensors=("input", "tensor1", "tensor2"), inplace=True, out=True)
+@register("addcmul", tensors=("input", "tensor1", "tensor2"), inplace=True, out=True,
+          reject=not_for("b", "addcmul_cpu_out"))
 def _addcmul(input, tensor1, tensor2, *, value=1):
     return input + value * tensor1 * tensor2
 
 
-@register("addcdiv", tensors=("input", "tensor1", "tensor2"), inplace=True, out=True)
+@register("addcdiv", tensors=("input", "tensor1", "tensor2"), inplace=True, out=True, check=lambda i, a, b, value=1:
+          _addcdiv_check(a, b))
 def _addcdiv(input, tensor1, tensor2, *, value=1):
     return input + value * tensor1 / tensor2
+
+
+def _addcdiv_check(a, b):
+    if getattr(a, "dtype", D.float32)._category <= 1 and getattr(b, "dtype", D.float32)._category <= 1:
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can "
+                           "be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+                           "for all dtypes.")
 
 
 @register("where", tensors=("condition", "input", "other"), cast=("input", "other"),
@@ -256,7 +268,7 @@ def _clamp_check(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if input.dtype.is_complex:
-        raise RuntimeError("clamp is not supported for complex types")
+        raise NotImplementedError("clamp is not supported for complex types")
 
 
 @register("clamp", tensors=("input", "min", "max"), inplace=True, out=True, aliases=("clip",),
@@ -271,12 +283,15 @@ def _clamp(input, min=None, max=None):
     return out
 
 
-@register("clamp_min", tensors=("input", "min"), inplace=True, out=True)
+_NO_COMPLEX_CLAMP = unsupported("c", "clamp is not supported for complex types")
+
+
+@register("clamp_min", tensors=("input", "min"), inplace=True, out=True, reject=_NO_COMPLEX_CLAMP)
 def _clamp_min(input, min):
     return jnp.where(jnp.isnan(input), input, jnp.maximum(input, min))
 
 
-@register("clamp_max", tensors=("input", "max"), inplace=True, out=True)
+@register("clamp_max", tensors=("input", "max"), inplace=True, out=True, reject=_NO_COMPLEX_CLAMP)
 def _clamp_max(input, max):
     return jnp.where(jnp.isnan(input), input, jnp.minimum(input, max))
 
@@ -287,7 +302,8 @@ for _name, _f, _alias in (("eq", jnp.equal, ()), ("ne", jnp.not_equal, ("not_equ
                           ("lt", jnp.less, ("less",)), ("le", jnp.less_equal, ("less_equal",)),
                           ("gt", jnp.greater, ("greater",)), ("ge", jnp.greater_equal, ("greater_equal",))):
     defop(_name, (lambda f: lambda input, other: f(input, other))(_f), tensors=T2, dtype="compare", inplace=True,
-          out=True, differentiable=False, aliases=_alias, method_aliases=_alias)
+          out=True, differentiable=False, aliases=_alias, method_aliases=_alias,
+          reject=not_for("c", _name + "_cpu") if _name in ("lt", "le", "gt", "ge") else ())
 
 
 @register("isclose", tensors=T2, dtype="compare", differentiable=False)
@@ -308,17 +324,13 @@ defop("logical_not", lambda input: jnp.logical_not(input), dtype="bool", inplace
 for _name, _f in (("bitwise_and", jnp.bitwise_and), ("bitwise_or", jnp.bitwise_or),
                   ("bitwise_xor", jnp.bitwise_xor), ("bitwise_left_shift", jnp.left_shift),
                   ("bitwise_right_shift", jnp.right_shift)):
+    _shift = _name.endswith("shift")
     defop(_name, (lambda f: lambda input, other: f(input, other))(_f), tensors=T2, inplace=True, out=True,
-          differentiable=False, check=(lambda n: lambda i, o: _bitwise_check(n, i, o))(_name))
+          differentiable=False, reject=not_for("bfc" if _shift else "fc", (_name[8] + "shift_cpu") if _shift
+                                               else _name + "_cpu"))
 
 defop("bitwise_not", lambda input: jnp.invert(input), dtype="same", inplace=True, out=True, differentiable=False,
-      check=lambda i: _bitwise_check("bitwise_not", i, None))
-
-
-def _bitwise_check(name, i, o):
-    d = D.result_type(i, o) if o is not None else i.dtype
-    if d._category >= 2:
-        raise RuntimeError(f'"{name}_cpu" not implemented for \'{scalar_name(d)}\'')
+      reject=not_for("fc", "bitwise_not_cpu"))
 
 
 # --- unary math -----------------------------------------------------------------------------------------
@@ -327,6 +339,11 @@ def _unary(name, f, dtype="float", grad=None, aliases=(), **kw):
     defop(name, (lambda g: lambda input: g(input))(f), dtype=dtype, inplace=True, out=True, grad=grad,
           aliases=aliases, method_aliases=aliases, **kw)
 
+
+_UNARY_REJECT = {n: not_for("c", n + "_vml_cpu") for n in ("erf", "erfc", "erfinv", "lgamma", "i0")}
+_UNARY_REJECT.update(digamma=not_for("c", "digamma"),
+                     **{n: unsupported("c", n + " is not supported for complex tensors.", RuntimeError)
+                        for n in ("deg2rad", "rad2deg")})
 
 for _name, _f, _alias in (
         ("exp", jnp.exp, ()), ("exp2", jnp.exp2, ()), ("expm1", jnp.expm1, ()), ("log", jnp.log, ()),
@@ -342,7 +359,7 @@ for _name, _f, _alias in (
         ("i0", jax.scipy.special.i0, ()),
         ("sinc", jnp.sinc, ()), ("reciprocal", lambda x: 1 / x, ()), ("deg2rad", jnp.deg2rad, ()),
         ("rad2deg", jnp.rad2deg, ())):
-    _unary(_name, _f, aliases=_alias)
+    _unary(_name, _f, aliases=_alias, reject=_UNARY_REJECT.get(_name, ()))
 
 def _logit(input, eps=None):
     x = input if eps is None else jnp.clip(input, eps, 1 - eps)
@@ -355,12 +372,14 @@ defop("logit", _logit,
 
 for _name, _f in (("floor", jnp.floor), ("ceil", jnp.ceil), ("trunc", jnp.trunc), ("frac", lambda x: x - jnp.trunc(x))):
     _unary(_name, (lambda g: lambda x: x if jnp.issubdtype(x.dtype, jnp.integer) else g(x))(_f), dtype="same",
-           check=_not_for((0, 1), _name) if _name == "frac" else _not_for((0,), _name + "_vml"))
+           reject=not_for("bic", "frac_cpu") if _name == "frac" else
+           (not_for("b", _name + "_vml_cpu"), unsupported("c", _name + " is not supported for complex inputs")))
 
-defop("fix", lambda input: jnp.trunc(input), dtype="same", inplace=True, out=True, grad="TruncBackward0")
+defop("fix", lambda input: jnp.trunc(input), dtype="same", inplace=True, out=True, grad="TruncBackward0",
+      reject=(not_for("b", "trunc_vml_cpu"), unsupported("c", "trunc is not supported for complex inputs")))
 
 
-@register("round", dtype="same", inplace=True, out=True, check=_not_for((0,), "round"))
+@register("round", dtype="same", inplace=True, out=True, reject=not_for("bc", "round_vml_cpu"))
 def _round(input, *, decimals=0):
     if jnp.issubdtype(input.dtype, jnp.integer):
         return input
@@ -370,7 +389,8 @@ def _round(input, *, decimals=0):
 
 
 @register("abs", dtype="real", inplace=True, out=True, aliases=("absolute",), method_aliases=("absolute",),
-          check=_not_for((0,), "abs"))
+          reject=not_for("b", "abs_cpu"), inplace_reject=unsupported(
+              "c", "In-place abs is not supported for complex tensors.", RuntimeError))
 def _abs(input):
     if jnp.issubdtype(input.dtype, jnp.floating):
         return input * jnp.sign(input)      # |x| whose gradient at 0 is 0, as torch's (sgn(x))
@@ -401,11 +421,14 @@ def _no_bool_pos(i):
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
 
 
-_unary("sign", _sign, dtype="same", check=_not_for((3,), "sign"))
+_unary("sign", _sign, dtype="same", reject=unsupported(
+    "c", "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead."))
 _unary("sgn", _sign, dtype="same")
 _unary("square", jnp.square, dtype=_square_rule)
-defop("positive", lambda input: input, dtype="same", check=_no_bool_pos)
-defop("signbit", lambda input: jnp.signbit(input), dtype="bool", out=True, differentiable=False)
+defop("positive", lambda input: input, dtype="same", check=_no_bool_pos, method=False,
+      function=False)      # torch.positive / Tensor.positive return the input itself (views.positive)
+defop("signbit", lambda input: jnp.signbit(input), dtype="bool", out=True, differentiable=False,
+      reject=unsupported("c", "signbit is not implemented for complex tensors."))
 
 
 def _relu_check(i):
@@ -413,7 +436,7 @@ def _relu_check(i):
         raise RuntimeError("Boolean inputs not supported for relu")
 
 
-@register("relu", dtype="same", inplace=True, check=_relu_check)
+@register("relu", dtype="same", inplace=True, check=_relu_check, reject=_NO_COMPLEX_CLAMP)
 def _relu(input):
     # gradient 0 at 0 and NaN kept, as torch
     return jnp.where((input > 0) | jnp.isnan(input), input, jnp.zeros((), input.dtype))
@@ -422,7 +445,9 @@ def _relu(input):
 for _name, _f in (("isnan", jnp.isnan), ("isinf", jnp.isinf), ("isfinite", jnp.isfinite),
                   ("isposinf", jnp.isposinf), ("isneginf", jnp.isneginf), ("isreal", jnp.isreal)):
     defop(_name, (lambda g: lambda input: g(input))(_f), dtype="bool", differentiable=False,
-          out=_name in ("isposinf", "isneginf"))
+          out=_name in ("isposinf", "isneginf"),
+          reject=unsupported("c", _name + " does not support complex inputs.", RuntimeError)
+          if _name in ("isposinf", "isneginf") else ())
 
 
 @register("nan_to_num", dtype="same", inplace=True, out=True)
@@ -438,22 +463,23 @@ def _heaviside_check(i, v):
 
 
 @register("heaviside", tensors=("input", "values"), out=True, inplace=True, check=_heaviside_check,
-          grad="NotImplemented")
+          grad="NotImplemented",
+          reject=unsupported("c", "heaviside is not yet implemented for complex tensors.", RuntimeError))
 def _heaviside(input, values):
     return jnp.where(input == 0, values, (input > 0).astype(input.dtype))
 
 
-@register("gcd", tensors=T2, out=True, inplace=True, differentiable=False)
+@register("gcd", tensors=T2, out=True, inplace=True, differentiable=False, reject=not_for("bfc", "gcd_cpu"))
 def _gcd(input, other):
     return jnp.gcd(input, other)
 
 
-@register("lcm", tensors=T2, out=True, inplace=True, differentiable=False)
+@register("lcm", tensors=T2, out=True, inplace=True, differentiable=False, reject=not_for("bfc", "lcm_cpu"))
 def _lcm(input, other):
     return jnp.lcm(input, other)
 
 
-@register("conj", dtype="same")
+@register("conj", dtype="same", method=False, function=False)     # real inputs: views.conj returns them
 def _conj(input):
     return jnp.conj(input) if jnp.iscomplexobj(input) else input
 

@@ -6,12 +6,12 @@ import math
 import jax
 import jax.numpy as jnp
 
-from .. import _dtype as D
+from .. import _dtype as D, _torch_function
 from .._size import Size
 from .._storage import contiguous_strides
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import _graph, grad_mode
-from ._registry import freeze, register
+from ._registry import freeze
 
 VIEWS = {}      # name -> (python function, method?, function?)
 
@@ -29,11 +29,12 @@ def is_contiguous_strides(size, stride):
     return True
 
 
-def make_view(base, size, stride, offset, grad_name, pure, statics=(), part=None):
-    """A tensor aliasing `base`'s storage; `pure(x, *statics)` computes the same values from base's values."""
+def make_view(base, size, stride, offset, grad_name, pure, statics=(), part=None, storage=None, dtype=None):
+    """A tensor aliasing `base`'s storage; `pure(x, *statics)` computes the same values from base's values.
+    (storage, dtype: a reinterpretation of base's storage in another dtype, see complex_views.)"""
     size, stride = tuple(size), tuple(stride)
-    out = Tensor._wrap(base._storage, size, stride, offset, base._dtype, base=base._base if base._base is not None else base,
-                       contig=is_contiguous_strides(size, stride))
+    out = Tensor._wrap(base._storage if storage is None else storage, size, stride, offset,
+                       base._dtype if dtype is None else dtype, base=base._base if base._base is not None else base)
     if part is not None or isinstance(base, PartView):      # x.real / x.imag and views of them
         out.__class__ = PartView
         out._part = base._part if part is None else part
@@ -144,7 +145,8 @@ def _reshape_pure(x, shape):
 @view_op("view")
 def view(self, *shape):
     if len(shape) == 1 and isinstance(shape[0], D.dtype) or shape and isinstance(shape[0], str):
-        raise NotImplementedError("Tensor.view(dtype) is not supported by torchlike")
+        from .._tensor_extras import view_dtype
+        return view_dtype(self, shape[0])
     shape = infer_size(_sizes(shape), self.numel())
     stride = compute_stride(self._size, self._stride, shape)
     if stride is None:
@@ -548,6 +550,7 @@ class PartView(Tensor):
     offset are torch's, in units of real elements. Reads take one part, writes replace one part."""
 
     __slots__ = ()
+    __torch_function__ = _torch_function._disabled_torch_function_impl     # internal: no dispatch of its own
 
     def _complex(self):
         return Tensor._value(self)
@@ -668,35 +671,18 @@ def _mH(self):
 PROPERTIES = {"T": _T, "mT": _mT, "H": _H, "mH": _mH}
 
 
-# --- view_as_real / view_as_complex: value copies for now (torchlike's Storage holds complex elements) --------
+@view_op("positive")
+def positive(input):
+    """torch.positive: the input itself."""
+    if input._dtype is D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
 
-def _view_as_real_check(input):
+
+@view_op("conj")
+def conj(input):
+    """The input itself when real; a conjugated copy when complex (torchlike has no lazy conjugate bit)."""
     if not input._dtype.is_complex:
-        raise RuntimeError("view_as_real is only supported for complex tensors")
-
-
-def _view_as_complex_check(input):
-    if input._dtype not in (D.float32, D.float64):
-        raise RuntimeError("view_as_complex is only supported for half, float and double tensors, but got a tensor "
-                           f"of scalar type: {_scalar_name(input._dtype)}")
-    if not input._size or input._size[-1] != 2:
-        raise RuntimeError("Tensor must have a last dimension of size 2")
-    if input._stride[-1] != 1:
-        raise RuntimeError("Tensor must have a last dimension with stride 1")
-
-
-def _scalar_name(d):
-    from .dispatch import scalar_name
-    return scalar_name(d)
-
-
-@register("view_as_real", dtype=lambda op, v: (None, (v[0].dtype.to_real(),)), check=_view_as_real_check,
-          method=False, grad="ViewAsRealBackward0")
-def _view_as_real(input):
-    return jnp.stack([jnp.real(input), jnp.imag(input)], axis=-1)
-
-
-@register("view_as_complex", dtype=lambda op, v: (None, (D.complex64 if v[0].dtype is D.float32 else D.complex128,)),
-          check=_view_as_complex_check, method=False, grad="ViewAsComplexBackward0")
-def _view_as_complex(input):
-    return jax.lax.complex(input[..., 0], input[..., 1])
+        return input
+    from .dispatch import call
+    return call("conj", (input,), {})

@@ -12,6 +12,7 @@ from . import function, functional  # noqa: E402,F401
 from .function import Function, once_differentiable  # noqa: F401
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: F401
 from .graph import Node  # noqa: F401
+from . import forward_ad, graph  # noqa: E402,F401
 
 __all__ = ["backward", "grad", "Function", "functional", "gradcheck", "gradgradcheck", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled"]
 

@@ -26,7 +26,11 @@ class FunctionCtx:
         self.materialize_grads = True
 
     def save_for_backward(self, *tensors):
+        from .graph import current_hooks
         self.to_save = tensors
+        self._hooks = current_hooks()          # saved_tensors_hooks active now: pack now, unpack when read
+        if self._hooks is not None:
+            self._packed = tuple(None if t is None else self._hooks[0](t) for t in tensors)
 
     def save_for_forward(self, *tensors):
         self.saved_for_forward = tensors
@@ -35,6 +39,8 @@ class FunctionCtx:
     def saved_tensors(self):
         if self._released:
             raise RuntimeError(_RELEASED)
+        if getattr(self, "_hooks", None) is not None:
+            return tuple(None if p is None else self._hooks[1](p) for p in self._packed)
         return tuple(self.to_save)
 
     def mark_dirty(self, *args):

@@ -24,25 +24,38 @@ def is_built():
     return _cuda_available()
 
 
+# Which scaled-dot-product-attention backends may run (torch.nn.attention.sdpa_kernel sets them). Every backend
+# computes the same thing here (one XLA attention program); the switches are kept for code that reads them back.
+_SDP = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
+
+
 def flash_sdp_enabled():
-    return True
+    return _SDP["flash"]
 
 
 def mem_efficient_sdp_enabled():
-    return True
+    return _SDP["mem_efficient"]
 
 
 def math_sdp_enabled():
-    return True
+    return _SDP["math"]
+
+
+def cudnn_sdp_enabled():
+    return _SDP["cudnn"]
 
 
 def enable_flash_sdp(enabled):
-    pass
+    _SDP["flash"] = bool(enabled)
 
 
 def enable_mem_efficient_sdp(enabled):
-    pass
+    _SDP["mem_efficient"] = bool(enabled)
 
 
 def enable_math_sdp(enabled):
-    pass
+    _SDP["math"] = bool(enabled)
+
+
+def enable_cudnn_sdp(enabled):
+    _SDP["cudnn"] = bool(enabled)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
+from .._torch_function import _disabled_torch_function_impl
 
 
 def _share(cls, data, requires_grad):
@@ -18,6 +19,8 @@ def _share(cls, data, requires_grad):
 
 class Parameter(Tensor):
     """A Tensor that is a module parameter: requires grad by default, repr 'Parameter containing:'."""
+
+    __torch_function__ = _disabled_torch_function_impl      # results of ops on parameters are plain Tensors
 
     def __new__(cls, data=None, requires_grad=True):
         return _share(cls, data, requires_grad)
@@ -62,6 +65,8 @@ class Buffer(Tensor, metaclass=_BufferMeta):
     As in PyTorch, the result is a plain Tensor (a detached alias of `data`) flagged as a buffer.
     """
 
+    __torch_function__ = _disabled_torch_function_impl
+
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
             from .._ops.creation import empty
@@ -78,6 +83,8 @@ class Buffer(Tensor, metaclass=_BufferMeta):
 
 class UninitializedTensorMixin:
     """An uninitialized (lazy) parameter/buffer: no shape until `materialize(shape)` (LazyLinear...)."""
+
+    __torch_function__ = _disabled_torch_function_impl
 
     def materialize(self, shape, device=None, dtype=None):
         from .._ops.creation import empty

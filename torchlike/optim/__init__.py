@@ -18,3 +18,11 @@ from .sgd import SGD
 
 __all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "LBFGS", "NAdam", "Optimizer", "RAdam", "RMSprop",
            "Rprop", "SGD", "lr_scheduler"]
+
+
+def __getattr__(name):
+    """torch.optim.swa_utils (imports nn): loaded on first use, keeping `import torch.optim` light."""
+    if name == "swa_utils":
+        import importlib
+        return importlib.import_module(f"{__name__}.swa_utils")
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")

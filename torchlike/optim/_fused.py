@@ -26,7 +26,7 @@ import numpy as np
 from jax import lax
 
 from .. import _trace_state
-from .._storage import unshared
+from .._storage import no_interrupt, scrub_consumed, unshared
 
 __all__ = ["cast", "decay_grad", "lerp", "addcmul", "addcdiv", "run_group", "hyper_vector", "write", "rounded_product", "round_to",
            "select"]
@@ -186,15 +186,23 @@ def run_group(kernel, cfg, hp_names, hyper, params, state_tensors, rows, scalar_
         and unshared(p_arrays, [p._storage for p in params]) \
         and unshared(state_a, [t._storage for t in state_t], held=2) else _group_update
     del state_a
-    new_p, new_s, new_sc = upd(kernel, cfg, hp_names, scalar_out, p_arrays, g_arrays, s_arrays, hyper, scalars)
     from .._tensor import from_array
-    for i, p in enumerate(params):
-        write(p, new_p[i])
-        for name, arr in new_s[i].items():
-            t = states_of(i).get(name)
-            if t is None:
-                states_of(i)[name] = from_array(arr, p._dtype, p.device)
-            else:
-                write(t, arr)
-        for name, arr in new_sc[i].items():
-            write(states_of(i)[name], arr)
+    # donation deletes the old arrays when the call starts: no Ctrl-C until every storage holds its new one
+    with no_interrupt():
+        try:
+            new_p, new_s, new_sc = upd(kernel, cfg, hp_names, scalar_out, p_arrays, g_arrays, s_arrays, hyper,
+                                       scalars)
+        except BaseException as e:
+            if upd is _group_update_donated:
+                scrub_consumed([p._storage for p in params] + [t._storage for t in state_t], e)
+            raise
+        for i, p in enumerate(params):
+            write(p, new_p[i])
+            for name, arr in new_s[i].items():
+                t = states_of(i).get(name)
+                if t is None:
+                    states_of(i)[name] = from_array(arr, p._dtype, p.device)
+                else:
+                    write(t, arr)
+            for name, arr in new_sc[i].items():
+                write(states_of(i)[name], arr)

@@ -172,6 +172,7 @@ class Optimizer:
         for param_group in param_groups:
             self.add_param_group(param_group)
         self._warned_capturable_if_run_uncaptured = True
+        self._patch_step_function()
 
     # -- pickling / repr -------------------------------------------------------------------------------
     def __getstate__(self):
@@ -184,6 +185,7 @@ class Optimizer:
                      "_optimizer_load_state_dict_post_hooks"):
             if name not in self.__dict__:
                 setattr(self, name, OrderedDict())
+        self._patch_step_function()      # a pickled optimizer's class may not be patched yet in this process
         self.defaults.setdefault("differentiable", False)
 
     def __repr__(self):
@@ -198,6 +200,15 @@ class Optimizer:
         return format_string
 
     # -- hooks -----------------------------------------------------------------------------------------
+    profile_hook_step = staticmethod(_hooked_step)
+
+    def _patch_step_function(self):
+        """Hook the class's step (pre/post hooks) when it was assigned after class creation, as torch does in
+        __init__; also names the zero_grad profile range."""
+        self._zero_grad_profile_name = f"Optimizer.zero_grad#{self.__class__.__name__}.zero_grad"
+        if not getattr(self.__class__.step, "hooked", None):
+            self.__class__.step = self.profile_hook_step(self.__class__.step)
+
     def _register(self, hooks_dict, hook, prepend=False):
         handle = _RemovableHandle(hooks_dict)
         hooks_dict[handle.id] = hook

@@ -16,7 +16,7 @@ __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grads_with_norm_", "clip_g
            "skip_init", "weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"]
 
 # these import nn.modules, which itself imports nn.utils.hooks: load them on first use
-_LAZY = {"parametrize", "parametrizations", "stateless"}
+_LAZY = {"parametrize", "parametrizations", "stateless", "prune", "fusion"}
 
 
 def __getattr__(name):

@@ -1,4 +1,0 @@
-"""torch._dynamo: the compile configuration and reset()."""
-from __future__ import annotations
-
-from ._compile import config, reset  # noqa: F401
