@@ -1,0 +1,61 @@
+"""Which op-table results follow an input's memory layout, and how (TensorIterator's rule for elementwise ops,
+empty_like's preserve_format rule for copies). Dispatch calls `relayout` only when some input is not contiguous
+(or a copy names a memory_format)."""
+from __future__ import annotations
+
+from .. import _layout
+from .._tensor import Tensor
+
+# elementwise (TensorIterator) ops: the result's strides follow the operands' stride order
+_ELEMENTWISE = set("""
+add sub mul div floor_divide remainder fmod pow float_power atan2 hypot copysign xlogy maximum minimum fmax fmin
+lerp addcmul addcdiv where clamp clamp_min clamp_max eq ne lt le gt ge isclose logical_and logical_or logical_xor
+logical_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift bitwise_not exp exp2 expm1 log
+log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh sigmoid erf erfc erfinv
+lgamma digamma i0 sinc reciprocal deg2rad rad2deg logit floor ceil trunc frac fix round abs neg sign sgn square
+signbit relu isnan isinf isfinite isposinf isneginf isreal heaviside gcd lcm angle
+hardtanh leaky_relu elu selu celu gelu silu mish hardsigmoid hardswish softplus softshrink hardshrink threshold prelu
+logaddexp logaddexp2 ldexp frexp nextafter polygamma
+mse_loss smooth_l1_loss huber_loss binary_cross_entropy soft_margin_loss
+""".split())
+_REVERSED = {"rsub"}                  # rsub(a, b) is sub(b, a): b's layout decides ties
+_COPIES = {"clone", "_to_copy", "nan_to_num"}       # empty_like(input, memory_format) then a copy / kernel
+# ops whose Python-number arguments become 0-d operands of the TensorIterator (wrapped scalars); others (clamp,
+# pow, lerp ...) take them as kernel constants
+_WRAPPED_SCALARS = set("""add sub mul div floor_divide remainder fmod copysign xlogy eq ne lt le gt ge rsub where
+bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift""".split())
+
+
+def mark(ops):
+    for name, op in ops.items():
+        if name in _ELEMENTWISE:
+            op.layout = "ew"
+        elif name in _REVERSED:
+            op.layout = "rev"
+        elif name in _COPIES:
+            op.layout = "copy"
+
+
+def relayout(op, vals, tensors, out):
+    """Give the fresh result(s) `out` of `op` the strides PyTorch gives them."""
+    first = out[0] if isinstance(out, tuple) else out
+    if not isinstance(first, Tensor):
+        return out
+    if op.layout == "copy":
+        src = tensors[0]
+        fmt = vals[op.index["memory_format"]] if "memory_format" in op.index else None
+        if fmt is None and src._stride == first._stride:
+            return out
+        stride = _layout.preserve_strides(src._size, src._stride, fmt)
+    else:
+        shape = first._size
+        operands = [(t._size, t._stride) for t in (reversed(tensors) if op.layout == "rev" else tensors)]
+        if any(s != shape and len(s) > len(shape) for s, _ in operands):
+            return out                 # not an elementwise result of these operands (a reduced loss ...)
+        scalars = op.name in _WRAPPED_SCALARS and any(
+            not isinstance(vals[i], (Tensor, tuple)) and vals[i] is not None for i in op.tensor_idx)
+        stride = _layout.elementwise_strides(shape, operands, scalars)
+    for o in (out if isinstance(out, tuple) else (out,)):
+        if isinstance(o, Tensor) and o._size == first._size:
+            _layout.restride(o, stride)
+    return out
