@@ -464,3 +464,22 @@ def test_a_module_given_plain_dicts_is_still_watched():
     torch.manual_seed(3)
     m[2]._parameters["weight"] = nn.Parameter(torch.randn(5, 32))    # a plain dict write: no epoch bump
     np.testing.assert_allclose(f().detach().numpy(), m(x).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_reading_parameters_and_state_with_numpy_between_compiled_calls():
+    """.numpy() moves a storage to a NumPy buffer and frees the array the program last wrote: the next compiled
+    call must read the buffer, not take the dead memo for an unchanged input (it passed None to the program)."""
+    x, y = _data()
+    m1, m2 = _model(), _model()
+    o1, o2 = torch.optim.Adam(m1.parameters(), lr=0.01), torch.optim.Adam(m2.parameters(), lr=0.01)
+    step = torch.compile(_step)
+    for i in range(7):
+        l1 = _step(m1, o1, x, y)
+        l2 = step(m2, o2, x, y)
+        np.testing.assert_allclose(l1.item(), l2.item(), rtol=1e-5)
+        if i in (2, 4):
+            [p.detach().numpy() for p in m2.parameters()]
+        if i == 3:
+            [v.numpy() for s in o2.state.values() for v in s.values()]
+    for (k, a), b in zip(m1.state_dict().items(), m2.state_dict().values()):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)

@@ -255,7 +255,8 @@ class Program:
         gave it (or read from it), nothing needs checking."""
         last = self._last
         datas = [st._data for st in self.lifted]
-        if not all(map(is_, datas, [r() for r in last])):
+        # (a dead weak reference reads as _UNSET: its storage may now hold None, having moved to a NumPy buffer)
+        if not all(map(is_, datas, [_UNSET if (a := r()) is None else a for r in last])):
             for i, (st, shp) in enumerate(zip(self.lifted, self.lifted_shapes)):
                 if datas[i] is None or datas[i] is not last[i]():
                     datas[i] = self._current(st, shp)
