@@ -31,6 +31,8 @@ LAYOUTS = {
     "cl_sliced": ((2, 3, 4, 6), lambda lib, t: t.contiguous(memory_format=lib.channels_last)[..., ::2]),
     "cl3d": ((2, 3, 2, 2, 3), lambda lib, t: t.contiguous(memory_format=lib.channels_last_3d)),
     "scalar": ((), lambda lib, t: t),
+    "empty_t": ((3, 0), lambda lib, t: t.t()),
+    "empty_perm": ((0, 3, 2), lambda lib, t: t.permute(2, 0, 1)),
 }
 
 
@@ -80,7 +82,8 @@ def test_unary_layout(op, layout):
 BINARY_PAIRS = [("t2d", "contig"), ("contig", "t2d"), ("t2d", "t2d"), ("expanded", "t2d"), ("t2d", "expanded"),
                 ("sliced", "t2d"), ("t2d", "scalar"), ("channels_last", "channels_last"), ("channels_last", "scalar"),
                 ("cl_permuted", "channels_last"), ("t3d", "perm3d"), ("perm3d", "t3d"), ("expanded_lead", "t3d"),
-                ("size1_t", "contig"), ("unsq_t", "t2d"), ("cl_sliced", "channels_last")]
+                ("size1_t", "contig"), ("unsq_t", "t2d"), ("cl_sliced", "channels_last"), ("empty_t", "scalar"),
+                ("empty_perm", "empty_perm")]
 
 
 def _bcast(lib, x, y):

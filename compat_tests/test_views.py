@@ -345,8 +345,6 @@ def test_real_imag_aliasing():
     check(go)
 
 
-@pytest.mark.xfail(reason="view_as_real/view_as_complex are value copies: the Storage holds complex elements, so a "
-                          "(..., 2) real view needs core support (a storage element reinterpretation)", strict=True)
 def test_view_as_real_aliasing():
     def go(lib):
         x = lib.tensor([1 + 2j, 3 - 1j])

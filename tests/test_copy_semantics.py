@@ -53,9 +53,14 @@ def _values(t):
     return t.cpu().numpy().copy()
 
 
-def _cases():
-    for shape in SHAPES:
-        for np_dtype in NP_DTYPES:
+SMALL_SHAPES = [(), (1,), (5,), (6,), (1000,), (3, 5)]
+SMALL_DTYPES = [np.bool_, np.int64, np.float32, np.float64]
+
+
+def _cases(full=True):
+    """Every shape x dtype x layout; `full=False`: a smaller grid for paths that compile an XLA kernel per shape."""
+    for shape in (SHAPES if full else SMALL_SHAPES):
+        for np_dtype in (NP_DTYPES if full else SMALL_DTYPES):
             for layout in (LAYOUTS if len(shape) >= 1 else ["contig"]):
                 yield shape, np_dtype, layout
 
@@ -64,17 +69,21 @@ def _other(np_dtype):
     return torch.float32 if np_dtype is np.float64 else torch.float64
 
 
-COPYING = {
+# constructors that take the host -> device door directly: cheap, so the full grid, repeatedly
+DOOR = {
     "tensor": lambda a: torch.tensor(a),
     "tensor_dtype": lambda a: torch.tensor(a, dtype=_other(a.dtype.type)),
     "tensor_bfloat16": lambda a: torch.tensor(a, dtype=torch.bfloat16),
     "as_tensor_dtype": lambda a: torch.as_tensor(a, dtype=_other(a.dtype.type)),
     "asarray_copy": lambda a: torch.asarray(a, copy=True),
     "asarray_dtype": lambda a: torch.asarray(a, dtype=_other(a.dtype.type)),
-    "Tensor": lambda a: torch.Tensor(a),
+    "Tensor": lambda a: torch.Tensor(a),       # copies unless the array is float32 (then shares, as PyTorch)
     "new_tensor": lambda a: torch.zeros(1, dtype=torch.int32).new_tensor(a),
     "new_tensor_keep": lambda a: torch.zeros(1, dtype=torch.from_numpy(a).dtype).new_tensor(a),
     "tensor_of_list": lambda a: torch.tensor([a, a]) if a.ndim else torch.tensor([a]),
+}
+# copies made by ops on a NumPy-shared tensor: each new shape/layout compiles a kernel, so a smaller grid by default
+BY_OPS = {
     "collate": lambda a: default_collate([a, a]),
     "clone": lambda a: torch.from_numpy(a).clone(),
     "detach_clone": lambda a: torch.as_tensor(a).detach().clone(),
@@ -85,6 +94,7 @@ COPYING = {
     "to_dtype": lambda a: torch.from_numpy(a).to(_other(a.dtype.type)),
     "setitem": lambda a: _setitem(a),
 }
+COPYING = {**DOOR, **BY_OPS}
 
 
 def _setitem(a):
@@ -93,13 +103,14 @@ def _setitem(a):
     return t
 
 
-@pytest.mark.parametrize("how", sorted(COPYING))
-def test_copies_own_their_memory(how):
+def _check_copies(how, full, repeats):
     """A later write into the source array never shows in the copy (checked without any sync in between)."""
     make = COPYING[how]
     failures = []
-    for rep in range(REPEATS):
-        for shape, np_dtype, layout in _cases():
+    for rep in range(repeats):
+        for shape, np_dtype, layout in _cases(full):
+            if how == "Tensor" and np_dtype is np.float32:
+                continue
             a = _source(shape, np_dtype, layout, seed=rep)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -112,13 +123,31 @@ def test_copies_own_their_memory(how):
     assert not failures, f"{how}: {len(failures)} copies alias their source, e.g. {failures[:5]}"
 
 
+@pytest.mark.parametrize("how", sorted(DOOR))
+def test_copies_own_their_memory(how):
+    _check_copies(how, full=True, repeats=REPEATS)
+
+
+@pytest.mark.parametrize("how", sorted(BY_OPS))
+def test_op_copies_own_their_memory(how):
+    _check_copies(how, full=False, repeats=REPEATS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", sorted(BY_OPS))
+def test_op_copies_own_their_memory_full_grid(how):
+    _check_copies(how, full=True, repeats=REPEATS)
+
+
 @pytest.mark.parametrize("how", ["tensor", "tensor_dtype", "asarray_copy", "new_tensor_keep", "Tensor", "clone"])
 def test_writes_into_a_copy_never_reach_the_source(how):
     """In-place ops on the copy, and writes into its .numpy() view, leave the source array alone."""
     make = COPYING[how]
     failures = []
     for rep in range(REPEATS):
-        for shape, np_dtype, layout in _cases():
+        for shape, np_dtype, layout in _cases(full=False):
+            if how == "Tensor" and np_dtype is np.float32:
+                continue
             a = _source(shape, np_dtype, layout, seed=rep)
             before = a.copy()
             with warnings.catch_warnings():
@@ -136,11 +165,13 @@ def test_writes_into_a_copy_never_reach_the_source(how):
     assert not failures, f"{how}: writes reached the source array in {failures[:5]}"
 
 
-@pytest.mark.parametrize("how", ["from_numpy", "as_tensor", "asarray", "asarray_nocopy"])
+@pytest.mark.parametrize("how", ["from_numpy", "as_tensor", "asarray", "asarray_nocopy", "Tensor"])
 def test_sharing_constructors_alias_both_ways(how):
     make = {"from_numpy": torch.from_numpy, "as_tensor": torch.as_tensor, "asarray": torch.asarray,
-            "asarray_nocopy": lambda a: torch.asarray(a, copy=False)}[how]
-    for shape, np_dtype, layout in _cases():
+            "asarray_nocopy": lambda a: torch.asarray(a, copy=False), "Tensor": torch.Tensor}[how]
+    for shape, np_dtype, layout in _cases(full=False):
+        if how.startswith("asarray") and not shape or how == "Tensor" and np_dtype is not np.float32:
+            continue                              # asarray copies 0-d arrays; torch.Tensor shares only float32
         if np_dtype is np.float16 and shape == (4099,):
             continue                              # a += 1 is lossy near 4096 in float16
         a = _source(shape, np_dtype, layout, seed=0)
@@ -197,6 +228,14 @@ def test_asarray_copy_of_a_tensor_is_a_clone():
     c = torch.asarray(t, copy=True)
     c[0] = 5
     assert t.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_asarray_copies_0d_arrays_like_pytorch():
+    for copy_ in (None, False):
+        a = np.array(2.0)
+        t = torch.asarray(a, copy=copy_)
+        a[...] = 5
+        assert t.item() == 2.0
 
 
 def test_negative_strides_are_refused_like_pytorch():

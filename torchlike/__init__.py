@@ -178,9 +178,21 @@ def is_neg(input):
 
 def equal(input, other):
     """True if both tensors have the same size and elements."""
+    for i, (name, v) in enumerate((("input", input), ("other", other))):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"equal(): argument '{name}' (position {i + 1}) must be Tensor, not {type(v).__name__}")
     if input._size != other._size:
         return False
     return builtins_bool((input == other).all().item())
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if isclose(input, other) holds everywhere (after broadcasting)."""
+    return builtins_bool(isclose(input, other, rtol=rtol, atol=atol, equal_nan=equal_nan).all().item())  # noqa: F821
+
+
+def index_put(input, indices, values, accumulate=False):
+    return input.index_put(indices, values, accumulate)
 
 
 _where_op = where  # noqa: F821  (the op-table function)

@@ -144,6 +144,16 @@ def to_dtype(d):
     return from_numpy_dtype(d)
 
 
+def dtype_arg(d, fname):
+    """A user's dtype= argument, as torch's argument parser takes it: a torch.dtype or a Python type
+    (float/int/bool/complex); a string or a NumPy type is torch's TypeError."""
+    if d is None or isinstance(d, dtype):
+        return d
+    if d in (float, int, bool, complex):
+        return to_dtype(d)
+    raise TypeError(f"{fname}(): argument 'dtype' must be torch.dtype, not {type(d).__name__}")
+
+
 def promote_types(a: dtype, b: dtype) -> dtype:
     """torch.promote_types."""
     if a is b:

@@ -70,12 +70,18 @@ class Tensor:
             return out
 
     def __init__(self, *args, device=None, dtype=None):
-        """torch.Tensor(data) copies data as the default dtype; torch.Tensor(2, 3) is uninitialised."""
+        """torch.Tensor(data) copies data as the default dtype (an ndarray of that dtype is shared, as in PyTorch);
+        torch.Tensor(2, 3) is uninitialised."""
         from ._ops import creation
         dtype = D.to_dtype(dtype) or D.get_default_dtype()
         if len(args) == 1 and not isinstance(args[0], (int, Size)) or (len(args) == 1 and isinstance(args[0], Tensor)):
             src = args[0]
-            t = src if isinstance(src, Tensor) and src.dtype is dtype else creation.tensor(src, dtype=dtype, device=device)
+            if isinstance(src, Tensor) and src.dtype is dtype:
+                t = src
+            elif isinstance(src, np.ndarray):
+                t = creation.as_tensor(src, dtype=dtype, device=device)
+            else:
+                t = creation.tensor(src, dtype=dtype, device=device)
         else:
             size = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list, Size)) else args
             t = creation.empty(*size, dtype=dtype, device=device)
@@ -333,9 +339,10 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self.dim() == 0 and spec:
-            return self.item().__format__(spec)
-        return object.__format__(self, spec) if spec else self.__repr__()
+        """f'{t}' / format(t, spec): a 0-d tensor formats as its Python number (as torch's), others as str(t)."""
+        if not self._size and type(self) is Tensor:
+            return self.detach().item().__format__(spec)
+        return object.__format__(self, spec)
 
     def __len__(self):
         if not self._size:
@@ -373,12 +380,12 @@ class Tensor:
     def __float__(self):
         if _trace_state.to_python is not None:
             return _trace_state.to_python(self, "float", Tensor.__float__)
-        return float(_scalar_for_conversion(self))
+        return float(_scalar_for_conversion(self, "double"))
 
     def __int__(self):
         if _trace_state.to_python is not None:
             return _trace_state.to_python(self, "integer", Tensor.__int__)
-        return int(_scalar_for_conversion(self))
+        return int(_scalar_for_conversion(self, "int64_t"))
 
     def __complex__(self):
         return complex(_scalar_for_conversion(self))
@@ -551,10 +558,15 @@ def _wrap_dim(dim, ndim):
     return dim % n
 
 
-def _scalar_for_conversion(t):
+def _scalar_for_conversion(t, target=None):
+    """The value behind int(t)/float(t)/complex(t): one element (torch's ValueError otherwise); a complex value
+    does not convert to a real type (torch's overflow error)."""
     if t.numel() != 1:
-        raise RuntimeError(f"a Tensor with {t.numel()} elements cannot be converted to Scalar")
-    return t.item()
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    v = t.item()
+    if target is not None and isinstance(v, complex):
+        raise RuntimeError(f"value cannot be converted to type {target} without overflow")
+    return v
 
 
 def _init_like(self, t, keep_grad=False):

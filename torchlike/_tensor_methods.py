@@ -185,6 +185,28 @@ Tensor.max = max_
 Tensor.min = min_
 
 
+def where(self, condition, y):
+    """Tensor.where(condition, y) == torch.where(condition, self, y)."""
+    return call("where", (condition, self, y), {})
+
+
+Tensor.where = where
+
+
+def equal(self, other):
+    import torchlike
+    return torchlike.equal(self, other)
+
+
+def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    import torchlike
+    return torchlike.allclose(self, other, rtol, atol, equal_nan)
+
+
+Tensor.equal = equal
+Tensor.allclose = allclose
+
+
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     from . import autograd
     autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)

@@ -9,7 +9,13 @@ class UntypedStorage:
         self._storage = storage
 
     def data_ptr(self):
-        return id(self._storage) * 64
+        st = self._storage
+        return id(getattr(st, "_src", st)) * 64      # a reinterpreting view (view_as_real) shares its source's
+
+    def __sizeof__(self):
+        """sys.getsizeof counts the data bytes, as torch's _StorageBase.__sizeof__ does (on top of the size of its
+        C object, 48 bytes in CPython 64-bit builds, so the totals equal torch's)."""
+        return 48 + self._storage.nbytes()
 
     def nbytes(self):
         return self._storage.nbytes()

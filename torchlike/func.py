@@ -9,8 +9,8 @@ import functools
 import jax
 
 from . import _jax_bridge as B
-from ._tensor import Tensor
-from .autograd import grad_mode
+from ._tensor import Tensor, from_array
+from .autograd import _graph, grad_mode
 
 __all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "vmap", "jacrev", "jacfwd", "hessian",
            "stack_module_state"]
@@ -103,63 +103,105 @@ def _out(result, as_tensor):
     return B.tree_from_jax(result) if as_tensor else result
 
 
+class _TransformVJP(_graph.PyVJP):
+    """The backward of a whole transform application (the VJP of the transformed function)."""
+
+    __slots__ = ("fn", "single")
+
+    def __init__(self, fn, single):
+        self.fn, self.single = fn, single
+
+    def __call__(self, ct):
+        return self.fn((ct,) if self.single else ct)
+
+
+def _apply(jfn, args, kwargs=None):
+    """jfn(*args, **kwargs) over jax arrays (a JAX transform of the user's function). Called with Tensors, it
+    returns Tensors; those depend on the Tensor arguments that require grad through one autograd node, as torch.func
+    transforms compose with autograd (outside any autograd context, or under no_grad, nothing requires grad)."""
+    kwargs = kwargs or {}
+    if not _in_kind((args, kwargs)):
+        return jfn(*args, **kwargs)
+    flat, tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=B._is_tensor)
+    pos = [i for i, v in enumerate(flat) if isinstance(v, Tensor) and v._requires_grad]
+    vals = [v._value() if isinstance(v, Tensor) else v for v in flat]
+    if not pos or not grad_mode.is_grad_enabled():
+        a, k = jax.tree_util.tree_unflatten(tree, vals)
+        return B.tree_from_jax(jfn(*a, **k))
+    out_tree = []
+
+    def f(*diff):
+        cur = list(vals)
+        for i, x in zip(pos, diff):
+            cur[i] = x
+        a, k = jax.tree_util.tree_unflatten(tree, cur)
+        leaves, otree = jax.tree_util.tree_flatten(jfn(*a, **k))
+        out_tree.append(otree)
+        return tuple(leaves)
+    outs, fn = jax.vjp(f, *[vals[i] for i in pos])
+    tensors = tuple(from_array(o) for o in outs)
+    if any(t._dtype.is_floating_point or t._dtype.is_complex for t in tensors):
+        _graph.record("FuncTransformBackward0", tensors if len(tensors) != 1 else tensors[0],
+                      [flat[i] for i in pos], _TransformVJP(fn, len(tensors) == 1))
+    return jax.tree_util.tree_unflatten(out_tree[-1], list(tensors))
+
+
 def grad(func, argnums=0, has_aux=False):
     def g(*args, **kwargs):
-        r = jax.grad(_wrap(func), argnums=argnums, has_aux=has_aux)(*B.tree_to_jax(args), **B.tree_to_jax(kwargs))
-        return _out(r, _in_kind(args))
+        return _apply(lambda *a, **k: jax.grad(_wrap(func), argnums=argnums, has_aux=has_aux)(*a, **k), args, kwargs)
     return g
 
 
 def grad_and_value(func, argnums=0, has_aux=False):
     def g(*args, **kwargs):
-        r = jax.value_and_grad(_wrap(func), argnums=argnums, has_aux=has_aux)(*B.tree_to_jax(args),
-                                                                            **B.tree_to_jax(kwargs))
-        value, gr = r
-        return _out((gr, value), _in_kind(args))
+        def both(*a, **k):
+            value, gr = jax.value_and_grad(_wrap(func), argnums=argnums, has_aux=has_aux)(*a, **k)
+            return gr, value
+        return _apply(both, args, kwargs)
     return g
 
 
 def vjp(func, *primals, has_aux=False):
-    as_t = _in_kind(primals)
-    res = jax.vjp(_wrap(func), *B.tree_to_jax(primals), has_aux=has_aux)
-    out, fn = res[0], res[1]
+    n = len(primals)
+    res = _apply(lambda *a: jax.vjp(_wrap(func), *a, has_aux=has_aux)[::2] if has_aux else
+                 jax.vjp(_wrap(func), *a)[0], primals)
+    out, aux = (res[0], res[1]) if has_aux else (res, None)
 
     def vjp_fn(*cts):
-        return _out(fn(*B.tree_to_jax(cts)), as_t)
+        return _apply(lambda *a: jax.vjp(_wrap(func), *a[:n], has_aux=has_aux)[1](*a[n:]), primals + cts)
     if has_aux:
-        return _out(out, as_t), vjp_fn, _out(res[2], as_t)
-    return _out(out, as_t), vjp_fn
+        return out, vjp_fn, aux
+    return out, vjp_fn
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
-    as_t = _in_kind(primals)
-    r = jax.jvp(_wrap(func), tuple(B.tree_to_jax(primals)), tuple(B.tree_to_jax(tangents)), has_aux=has_aux)
-    return _out(r, as_t)
+    n = len(primals)
+    return _apply(lambda *a: jax.jvp(_wrap(func), tuple(a[:n]), tuple(a[n:]), has_aux=has_aux),
+                  tuple(primals) + tuple(tangents))
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     def v(*args, **kwargs):
-        r = jax.vmap(_wrap(func), in_axes=in_dims if not isinstance(in_dims, list) else tuple(in_dims),
-                     out_axes=out_dims)(*B.tree_to_jax(args), **B.tree_to_jax(kwargs))
-        return _out(r, _in_kind(args))
+        return _apply(lambda *a, **k: jax.vmap(_wrap(func), in_axes=in_dims if not isinstance(in_dims, list)
+                                               else tuple(in_dims), out_axes=out_dims)(*a, **k), args, kwargs)
     return v
 
 
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None):
     def j(*args):
-        return _out(jax.jacrev(_wrap(func), argnums=argnums, has_aux=has_aux)(*B.tree_to_jax(args)), _in_kind(args))
+        return _apply(lambda *a: jax.jacrev(_wrap(func), argnums=argnums, has_aux=has_aux)(*a), args)
     return j
 
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     def j(*args):
-        return _out(jax.jacfwd(_wrap(func), argnums=argnums, has_aux=has_aux)(*B.tree_to_jax(args)), _in_kind(args))
+        return _apply(lambda *a: jax.jacfwd(_wrap(func), argnums=argnums, has_aux=has_aux)(*a), args)
     return j
 
 
 def hessian(func, argnums=0):
     def h(*args):
-        return _out(jax.hessian(_wrap(func), argnums=argnums)(*B.tree_to_jax(args)), _in_kind(args))
+        return _apply(lambda *a: jax.hessian(_wrap(func), argnums=argnums)(*a), args)
     return h
 
 

@@ -254,7 +254,7 @@ _CATEGORIES = {"b": 0, "i": 1, "f": 2, "c": 3}
 def unsupported(cats, message, exc=NotImplementedError):
     """An op's `reject=` rule: for dtype categories `cats` ('b' bool, 'i' integral, 'f' floating, 'c' complex)
     raise `exc(message)`; `message` may hold '{dtype}' (torch's scalar type name) or be a callable
-    (bound values, dtype name) -> str when the wording depends on the overload."""
+    (bound values, dtype name) -> str (or the exception to raise) when the wording depends on the overload."""
     return frozenset(_CATEGORIES[c] for c in cats), exc, message
 
 

@@ -286,7 +286,10 @@ def _cdist_check(x1, x2, p=2.0, compute_mode=None):
 
 
 def _pnorm(a, p, axis):
-    """sum(|a|^p)^(1/p) over `axis` with zero-safe gradients (torch's norm backward is 0 at 0)."""
+    """sum(|a|^p)^(1/p) over `axis` with zero-safe gradients (torch's norm backward is 0 at 0); float16/bfloat16
+    accumulate in float32, as torch's (the kernel rounds the result back)."""
+    if a.dtype in (jnp.float16, jnp.bfloat16):
+        a = a.astype(jnp.float32)
     if p == 0:
         return jnp.sum(a != 0, axis=axis).astype(a.real.dtype)
     a = jnp.abs(a)
@@ -391,7 +394,7 @@ def _fmt_ord(o):
 
 
 def _vector_norm_check(x, ord=2, dim=None, keepdim=False, dtype=None):
-    float_check("linalg.vector_norm", x)
+    float_check("linalg.vector_norm", x, low="ok")
     axes = _axes(dim, x.dim())
     if (ord < 0 or ord == INF) and (x.numel() == 0 and (x.dim() == 0 or any(x._size[a] == 0 for a in axes))):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {_fmt_ord(ord)} norm on an empty tensor because "

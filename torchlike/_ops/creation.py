@@ -59,8 +59,8 @@ def _finish(arr, dtype, dev, requires_grad):
     return t
 
 
-def _resolve(dtype, device, default=None):
-    dt = D.to_dtype(dtype) if dtype is not None else (default or D.get_default_dtype())
+def _resolve(dtype, device, default=None, name="full"):
+    dt = D.dtype_arg(dtype, name) if dtype is not None else (default or D.get_default_dtype())
     return dt, _device.canonical(device)
 
 
@@ -88,11 +88,13 @@ def _out(out, t):
 
 
 def zeros(*args, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size=None):
+    D.dtype_arg(dtype, "zeros")
     return full(_size_args(args, size, name="zeros"), 0, out=out, dtype=dtype or D.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
 
 def ones(*args, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size=None):
+    D.dtype_arg(dtype, "ones")
     return full(_size_args(args, size, name="ones"), 1, out=out, dtype=dtype or D.get_default_dtype(), device=device,
                 requires_grad=requires_grad)
 
@@ -109,6 +111,8 @@ def empty(*args, out=None, dtype=None, layout=None, device=None, pin_memory=Fals
 
 def _like(fn):
     def like(input, *args, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None, **kw):
+        if "out" in kw:
+            raise TypeError(f"{fn.__name__}_like() got an unexpected keyword argument 'out'")
         t = fn(input._size, *args, dtype=dtype or input.dtype, device=device or input.device,
                requires_grad=requires_grad, **kw)
         return like_layout(input, t, memory_format)
@@ -165,10 +169,12 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         start, end = 0, start
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
     is_float = any(isinstance(v, float) for v in (start, end, step))
-    dt, dev = _resolve(dtype, device, D.get_default_dtype() if is_float else D.int64)
+    dt, dev = _resolve(dtype, device, D.get_default_dtype() if is_float else D.int64, "arange")
     if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = int(math.ceil((end - start) / step))
     if dt._category <= 1 and not is_float:
         arr = jnp.arange(start, end, step, dtype=dt.np)
@@ -287,6 +293,7 @@ def _to_numpy_data(data):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """torch.tensor: always copies."""
+    dtype = D.dtype_arg(dtype, "tensor")
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
                       "sourceTensor.clone().detach().requires_grad_(True), rather than "
@@ -373,7 +380,9 @@ def _cpp_name(dt):
 
 
 def _check_alias(obj, dt, device):
-    """asarray(copy=False): PyTorch's errors when `obj` cannot be shared as it is."""
+    """asarray(copy=False): PyTorch's errors when `obj` cannot be shared as it is (it copies a 0-d array anyway)."""
+    if isinstance(obj, np.ndarray) and obj.ndim == 0:
+        return
     if isinstance(obj, np.generic):
         raise RuntimeError("can't alias NumPy scalars. Either remove copy=False or transform it in a ndarray. ")
     if isinstance(obj, np.ndarray):
@@ -396,7 +405,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
         _check_alias(obj, dt, device)
     if copy and isinstance(obj, Tensor):
         t = obj.to(device=device, dtype=dt, copy=True)      # a clone: keeps obj's graph, as PyTorch
-    elif copy:
+    elif copy or isinstance(obj, np.ndarray) and obj.ndim == 0:      # PyTorch copies 0-d arrays like NumPy scalars
         t = tensor(obj, dtype=dt, device=device)
     else:
         t = as_tensor(obj, dtype=dt, device=device)

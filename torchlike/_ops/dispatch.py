@@ -145,7 +145,8 @@ def reject(op, cast, vals, tensors, rules=None):
     for cats, exc, message in rules or op.reject:
         if d._category in cats:
             name = scalar_name(d)
-            raise exc(message(vals, name) if callable(message) else message.format(dtype=name))
+            m = message(vals, name) if callable(message) else message.format(dtype=name)
+            raise m if isinstance(m, Exception) else exc(m)
 
 
 def _forward(op, statics, cast, outd, dyn, tensors):
@@ -292,6 +293,17 @@ def check_inplace(self, result):
                            f"shape [{', '.join(map(str, result._size))}]")
 
 
+_OVERLAP_DEPRECATED = frozenset({"masked_fill"})     # torch still writes these into expanded tensors (warning)
+
+
+def assert_no_internal_overlap(t):
+    """torch's refusal to write into a tensor whose elements share memory (an expanded tensor: stride 0)."""
+    st = t._stride
+    if 0 in st and any(s == 0 and n > 1 for s, n in zip(st, t._size)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
+                           "memory location. Please clone() the tensor before performing the operation.")
+
+
 def check_leaf_inplace(self):
     if not grad_mode.is_grad_enabled():
         return
@@ -307,6 +319,14 @@ def inplace(op, self, args, kwargs):
     if isinstance(op, str):
         op = OPS[op]
     check_leaf_inplace(self)
+    if op.name in _OVERLAP_DEPRECATED:
+        if 0 in self._stride and any(s == 0 and n > 1 for s, n in zip(self._stride, self._size)):
+            import warnings
+            warnings.warn(f"Use of {op.name}_ on expanded tensors is deprecated. Please clone() the tensor before "
+                          "performing this operation. This also applies to advanced indexing e.g. tensor[mask] = "
+                          "scalar", UserWarning, stacklevel=3)
+    else:
+        assert_no_internal_overlap(self)
     if op.inplace_reject:
         reject(op, self._dtype, (), (), op.inplace_reject)
     result = call(op, (self,) + tuple(args), kwargs)
@@ -343,6 +363,7 @@ def write_out(out, result):
         return out
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    assert_no_internal_overlap(out)
     if not can_cast(result.dtype, out._dtype):
         raise RuntimeError(f"result type {scalar_name(result.dtype)} can't be cast to the desired output type "
                            f"{scalar_name(out._dtype)}")

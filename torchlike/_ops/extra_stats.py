@@ -117,7 +117,7 @@ def _histogram_edges(input, bins, weight=None, density=False):
 
 
 @python_op("histogram")
-def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     if isinstance(bins, Tensor):
         r = dispatch.call("_histogram_edges", (input, bins, weight, density), {})
     else:

@@ -10,7 +10,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim, as_tensor_arg
 from . import views
 from ._registry import register
-from .dispatch import call, check_leaf_inplace, commit_inplace, scalar_name
+from .dispatch import assert_no_internal_overlap, call, check_leaf_inplace, commit_inplace, scalar_name
 
 
 _SCALAR_IDX = (int, np.integer)
@@ -57,7 +57,7 @@ def _classify(i):
             if i.dtype is D.uint8:
                 return "mask", i
             return "int", int(i.item())
-    if isinstance(i, (Tensor, list, tuple, np.ndarray)):
+    if isinstance(i, (Tensor, list, tuple, np.ndarray, range)):      # (torch takes any sequence: range(n) too)
         t = _index_tensor(i)
         return ("mask" if t.dtype in (D.bool_, D.uint8) else "adv"), t
     raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
@@ -221,12 +221,21 @@ def setitem(self, idx, value):
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     value = _value_tensor(self, value)
     out, adv = _apply_index(self, idx)
+    _check_put_dtype(self, adv, value)
     if _differentiable_write(self, value):
         _setitem_functional(self, out, adv, idx, value)
     elif not adv:
         copy_(out, value)
     else:
         _put_advanced(out, adv, value, False)
+
+
+def _check_put_dtype(self, adv, value):
+    """An advanced-index write takes a tensor of self's dtype only (Python numbers convert)."""
+    if adv and isinstance(value, Tensor) and value._dtype is not self._dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{scalar_name(self._dtype)} for the destination and {scalar_name(value._dtype)} for the "
+                           "source.")
 
 
 def _differentiable_write(self, value):
@@ -268,6 +277,7 @@ def _copy(input, src):
 
 def copy_(self, src, non_blocking=False):
     check_leaf_inplace(self)
+    assert_no_internal_overlap(self)
     if not isinstance(src, Tensor):
         src = as_tensor_arg(src)
         if not isinstance(src, Tensor):
@@ -500,6 +510,7 @@ def index_put_(self, indices, values, accumulate=False):
                                         (i if not isinstance(i, Tensor) or i.dim() else i.reshape(1) if
                                          i.dtype is not D.bool_ else i) for i in indices))
     values = _value_tensor(self, values)
+    _check_put_dtype(self, adv, values)
     if not adv:
         if accumulate:
             out.add_(values)

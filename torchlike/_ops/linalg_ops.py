@@ -31,7 +31,7 @@ def float_check(name, A, low=None):
     d = A.dtype
     if d._category <= 1:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {scalar_name(d)}")
-    if d in (D.float16, D.bfloat16):
+    if d in (D.float16, D.bfloat16) and low != "ok":      # low="ok": norms (computed in float32)
         if low == "lu":
             raise NotImplementedError(f"\"lu_cpu\" not implemented for '{scalar_name(d)}'")
         raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {scalar_name(d)}")

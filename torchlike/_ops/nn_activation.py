@@ -18,7 +18,7 @@ from jax import lax
 
 from .. import _dtype as D
 from .._tensor import _wrap_dim
-from ._registry import OPS, register
+from ._registry import OPS, not_for, register, unsupported
 from .dispatch import scalar_name
 
 _HALF = (jnp.float16, jnp.bfloat16)
@@ -52,11 +52,11 @@ def opmath(f):
     return g
 
 
-def float_only(kernel):
-    """check=: PyTorch's NotImplementedError for integral/bool inputs of a floating-point kernel."""
+def float_only(kernel, complex_ok=False):
+    """check=: PyTorch's NotImplementedError for integral/bool (and complex) inputs of a floating-point kernel."""
     def check(input, *rest):
         d = getattr(input, "dtype", None)
-        if d is not None and d._category <= 1:
+        if d is not None and (d._category <= 1 or d._category == 3 and not complex_ok):
             raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(d)}\'')
     return check
 
@@ -89,7 +89,8 @@ def _hardtanh_check(input, min_val=-1.0, max_val=1.0):
         raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
 
 
-@register("hardtanh", dtype="same", check=_hardtanh_check, **_NN)
+@register("hardtanh", dtype="same", check=_hardtanh_check, **_NN,
+          reject=unsupported("c", "clamp is not supported for complex types"))
 def _hardtanh(input, min_val=-1.0, max_val=1.0):
     # d/dx is 1 strictly inside (min_val, max_val) and 0 at and beyond the bounds (PyTorch's hardtanh_backward)
     lo, hi = jnp.asarray(min_val, input.dtype), jnp.asarray(max_val, input.dtype)
@@ -151,7 +152,7 @@ def _gelu(input, approximate="none"):
     return input * 0.5 * (1 + jax.scipy.special.erf(input * (1 / math.sqrt(2.0))))
 
 
-@register("silu", dtype="same", check=float_only("silu_cpu"), **_NN)
+@register("silu", dtype="same", check=float_only("silu_cpu", complex_ok=True), **_NN)
 @opmath
 def _silu(input):
     return input * jax.nn.sigmoid(input)
@@ -229,7 +230,7 @@ def _threshold_check(input, threshold, value):
     fits(input.dtype, value)
 
 
-@register("threshold", dtype="same", check=_threshold_check, method=False)
+@register("threshold", dtype="same", check=_threshold_check, method=False, reject=not_for("c", "threshold_cpu"))
 def _threshold(input, threshold, value):
     return jnp.where(input <= threshold, _sg(jnp.full_like(input, value)), input)
 
@@ -267,7 +268,7 @@ def _glu_check(input, dim=-1):
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
 
 
-@register("glu", dtype="same", check=_glu_check, **_NN)
+@register("glu", dtype="same", check=_glu_check, **_NN, reject=not_for("c", "glu_cpu"))
 @opmath
 def _glu(input, dim=-1):
     a, b = jnp.split(input, 2, axis=dim)
@@ -288,7 +289,7 @@ def _softmax_check(kernel):
             raise TypeError(f'{kernel}() missing 1 required positional arguments: "dim"')
         d = _wrap_dim(dim, input.dim())
         t = D.to_dtype(dtype) if dtype is not None else input.dtype
-        if t._category <= 1:
+        if t._category != 2:
             last = d == max(input.dim(), 1) - 1
             raise NotImplementedError(f'"{kernel}_{"lastdim_" if last else ""}kernel_impl" not implemented for '
                                       f"'{scalar_name(t)}'")

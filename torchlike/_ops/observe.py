@@ -1,7 +1,8 @@
 """Observers of op dispatch (the hook point of FlopCounterMode and checkpoint's forward).
 
 An observer has `on_op(op, vals, tensors, out)` (after every op-table call: the entry, its bound values, its tensor
-arguments and its result) and `on_view(base, out, args, kwargs)` (after every view; args/kwargs are make_view's remaining arguments). While at least one observer is active,
+arguments and its result) and `on_view(base, out, args, kwargs)` (after every view; args/kwargs are make_view's
+remaining arguments). While at least one observer is active,
 `dispatch.run` and `views.make_view` are swapped for observing wrappers; with none, the plain functions are back in
 place, so a program that observes nothing pays nothing.
 """

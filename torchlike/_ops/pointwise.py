@@ -1,6 +1,8 @@
 """Pointwise ops: arithmetic, comparisons, bitwise/logical, unary math. One table entry each."""
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -82,14 +84,18 @@ def _has_zero(t):
     return bool(np.any(np.asarray(t._value()) == 0))
 
 
-_CPU = jax.default_backend() == "cpu"
+@functools.cache
+def _cpu_backend():
+    """Whether JAX's default backend is the CPU: asked on first use (at import it would start the backend, and the
+    DataLoader's fork server cannot fork once a backend runs)."""
+    return jax.default_backend() == "cpu"
 
 
 def _true_div(a, b):
     """a / b correctly rounded like PyTorch's: XLA:CPU's float32 division by a broadcast divisor can be off by one
     ulp, so float32 is divided in float64 (exact after rounding back) on the CPU."""
     a, b = jnp.asarray(a), jnp.asarray(b)
-    if _CPU and a.dtype == jnp.float32 and b.dtype == jnp.float32:
+    if a.dtype == jnp.float32 and b.dtype == jnp.float32 and _cpu_backend():
         return (a.astype(jnp.float64) / b.astype(jnp.float64)).astype(jnp.float32)
     return a / b
 
@@ -127,7 +133,7 @@ def _floor_divide(input, other):
 
 
 def _int_zero_div(i, o):
-    if D.result_type(i, o)._category <= 1 and (isinstance(o, (int, bool)) and o == 0 or
+    if D.result_type(i, o)._category == 1 and (isinstance(o, (int, bool)) and o == 0 or
                                                hasattr(o, "dtype") and _has_zero(o)):
         raise RuntimeError("ZeroDivisionError")
 
@@ -252,7 +258,8 @@ def _addcdiv_check(a, b):
                            "for all dtypes.")
 
 
-@register("where", tensors=("condition", "input", "other"), cast=("input", "other"),
+@register("where", tensors=("condition", "input", "other"), cast=("input", "other"), method=False, out=True,
+          inplace_exact=True,
           check=lambda c, i=None, o=None: _where_check(c))
 def _where(condition, input, other):
     return jnp.where(condition, input, other)
@@ -306,7 +313,16 @@ for _name, _f, _alias in (("eq", jnp.equal, ()), ("ne", jnp.not_equal, ("not_equ
           reject=not_for("c", _name + "_cpu") if _name in ("lt", "le", "gt", "ge") else ())
 
 
-@register("isclose", tensors=T2, dtype="compare", differentiable=False)
+def _isclose_check(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{scalar_name(input.dtype)} did not match {scalar_name(other.dtype)}")
+    for name, v in (("rtol", rtol), ("atol", atol)):
+        if v < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {v}")
+
+
+@register("isclose", tensors=T2, dtype="compare", differentiable=False, tensor_only=("other",),
+          check=_isclose_check)
 def _isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return jnp.isclose(input, other, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
@@ -482,6 +498,10 @@ def _lcm(input, other):
 @register("conj", dtype="same", method=False, function=False)     # real inputs: views.conj returns them
 def _conj(input):
     return jnp.conj(input) if jnp.iscomplexobj(input) else input
+
+
+defop("conj_physical", lambda input: jnp.conj(input) if jnp.iscomplexobj(input) else input, dtype="same",
+      inplace=True, out=True, grad="ConjPhysicalBackward0")
 
 
 @register("angle", dtype=lambda op, v: ((v[0].dtype, (v[0].dtype.to_real(),)) if v[0].dtype._category >= 2

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .._tensor import _wrap_dim
-from ._registry import register
+from ._registry import not_for, register, unsupported
 from .dispatch import scalar_name
 
 _KW = inspect.Parameter.KEYWORD_ONLY
@@ -135,7 +135,10 @@ def _sum(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.sum(input, axis=_ax(input, dim), keepdims=keepdim)
 
 
-@reduction_op("nansum", dtype=_sum_rule, out=True, dtype_from_out=True, check=_check_dims)
+_NANSUM_COMPLEX = unsupported("c", "nansum on CPU does not support complex inputs", RuntimeError)
+
+
+@reduction_op("nansum", dtype=_sum_rule, out=True, dtype_from_out=True, check=_check_dims, reject=_NANSUM_COMPLEX)
 def _nansum(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.nansum(input, axis=_ax(input, dim), keepdims=keepdim)
 
@@ -174,7 +177,7 @@ def _nanmean_rule(op, vals):
     return _float_rule("nanmean")(op, vals)
 
 
-@reduction_op("nanmean", dtype=_nanmean_rule, out=True, check=_check_dims)
+@reduction_op("nanmean", dtype=_nanmean_rule, out=True, check=_check_dims, reject=_NANSUM_COMPLEX)
 def _nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return jnp.nanmean(input, axis=_ax(input, dim), keepdims=keepdim)
 
@@ -249,12 +252,14 @@ def _empty_check(name, raw_dim=False, short=False):
     return check
 
 
-@reduction_op("amax", dtype="same", out=True, check=_empty_check("amax", raw_dim=True))
+@reduction_op("amax", dtype="same", out=True, check=_empty_check("amax", raw_dim=True),
+              reject=not_for("c", "max_values_cpu"))
 def _amax(input, dim=(), keepdim=False):
     return jnp.max(input, axis=_ax(input, dim), keepdims=keepdim)
 
 
-@reduction_op("amin", dtype="same", out=True, check=_empty_check("amin", raw_dim=True))
+@reduction_op("amin", dtype="same", out=True, check=_empty_check("amin", raw_dim=True),
+              reject=not_for("c", "min_values_cpu"))
 def _amin(input, dim=(), keepdim=False):
     return jnp.min(input, axis=_ax(input, dim), keepdims=keepdim)
 
@@ -286,13 +291,15 @@ def _argext(fn, x, dim, keepdim):
 
 
 @reduction_op("argmax", dtype=lambda op, v: (None, (D.int64,)), out=True, differentiable=False,
-              check=_empty_check("argmax", short=True))
+              check=_empty_check("argmax", short=True),
+              reject=unsupported("c", "argmax(): does not support complex input", RuntimeError))
 def _argmax_op(input, dim=None, keepdim=False):
     return _argext(_argmax, input, dim, keepdim)
 
 
 @reduction_op("argmin", dtype=lambda op, v: (None, (D.int64,)), out=True, differentiable=False,
-              check=_empty_check("argmin", short=True))
+              check=_empty_check("argmin", short=True),
+              reject=unsupported("c", "argmin(): does not support complex input", RuntimeError))
 def _argmin_op(input, dim=None, keepdim=False):
     return _argext(_argmin, input, dim, keepdim)
 
@@ -328,10 +335,16 @@ def _minmax_check(name):
     return check
 
 
+def _minmax_reject(name):
+    """max/min of complex: the full reduction's kernel is missing; the dim overload refuses complex."""
+    return unsupported("c", lambda v, d: NotImplementedError(f'"{name}_all" not implemented for \'{d}\'')
+                       if v[1] is None else RuntimeError(f"{name}(): does not support complex input"))
+
+
 reduction_op("max", dtype=_max_rule, returns=("values", "indices"), check=_minmax_check("max"), out=True,
-             grad=lambda v: "MaxBackward1" if v[1] is None else "MaxBackward0")(_minmax(jnp.max, _argmax))
+             reject=_minmax_reject("max"), grad=lambda v: "MaxBackward1" if v[1] is None else "MaxBackward0")(_minmax(jnp.max, _argmax))
 reduction_op("min", dtype=_max_rule, returns=("values", "indices"), check=_minmax_check("min"), out=True,
-             grad=lambda v: "MinBackward1" if v[1] is None else "MinBackward0")(_minmax(jnp.min, _argmin))
+             reject=_minmax_reject("min"), grad=lambda v: "MinBackward1" if v[1] is None else "MinBackward0")(_minmax(jnp.min, _argmin))
 
 
 # --- all / any / count_nonzero -------------------------------------------------------------------------------
@@ -385,6 +398,8 @@ def _safe_root(s, p):
 
 
 def vector_norm_fn(x, ord, axis, keepdims):
+    if x.dtype in (jnp.float16, jnp.bfloat16):     # accumulate in float32 as torch (the kernel rounds back)
+        x = x.astype(jnp.float32)
     a = _abs(x)
     if ord == float("inf"):
         return jnp.max(a, axis=axis, keepdims=keepdims)

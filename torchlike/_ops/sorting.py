@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim, from_array
-from ._registry import register
+from ._registry import not_for, register, unsupported
 from . import views
 from .dispatch import scalar_name
 
@@ -41,6 +41,9 @@ def _dim_check(name=None):
     return check
 
 
+_NO_COMPLEX_SORT = unsupported("c", " Sort does not support complex dtypes on CPU", RuntimeError)
+
+
 def _sort_impl(input, dim, descending):
     if input.ndim == 0:
         return input, jnp.zeros((), jnp.int64)
@@ -50,17 +53,17 @@ def _sort_impl(input, dim, descending):
 
 
 @register("sort", dtype=_pair_rule, returns=("values", "indices"), grad="SortBackward0", out=True,
-          check=_dim_check())
+          check=_dim_check(), reject=_NO_COMPLEX_SORT)
 def _sort(input, dim=-1, descending=False, stable=False):
     return _sort_impl(input, dim, descending)
 
 
-@register("argsort", dtype="keep", differentiable=False, check=_dim_check())
+@register("argsort", dtype="keep", differentiable=False, check=_dim_check(), reject=_NO_COMPLEX_SORT)
 def _argsort_op(input, dim=-1, descending=False, stable=False):
     return _sort_impl(input, dim, descending)[1]
 
 
-@register("msort", dtype="same", grad="SortBackward0", out=True)
+@register("msort", dtype="same", grad="SortBackward0", out=True, reject=_NO_COMPLEX_SORT)
 def _msort(input):
     return _sort_impl(input, 0, False)[0]
 
@@ -73,7 +76,8 @@ def _topk_check(input, k, dim=-1, largest=True, sorted=True):
 
 
 @register("topk", dtype=_pair_rule, returns=("values", "indices"), grad="TopkBackward0", out=True,
-          check=_topk_check)
+          check=_topk_check, reject=(unsupported("c", " topk does not support complex dtypes on CPU", RuntimeError),
+                                     unsupported("b", "topk does not support bool dtypes on CPU", RuntimeError)))
 def _topk(input, k, dim=-1, largest=True, sorted=True):
     v, i = _sort_impl(input, dim, largest)
     if input.ndim == 0:
@@ -102,7 +106,7 @@ def _pick(v, i, pos, d, keepdim):
 
 
 @register("kthvalue", dtype=_pair_rule, returns=("values", "indices"), grad="KthvalueBackward0", out=True,
-          check=_kth_check)
+          check=_kth_check, reject=not_for("bc", "kthvalue_cpu"))
 def _kthvalue(input, k, dim=-1, keepdim=False):
     if input.ndim == 0:
         return input, jnp.zeros((), jnp.int64)
@@ -124,6 +128,10 @@ def _median_check(name):
         if input.dim() and input._size[d] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     return check
+
+
+_MEDIAN_REJECT = unsupported("bc", lambda v, d: '"%s" not implemented for \'%s\''
+                             % ("median_cpu" if v[1] is None else "median_out", d))
 
 
 def _median_impl(input, dim, keepdim, ignore_nan):
@@ -152,19 +160,19 @@ def _median_impl(input, dim, keepdim, ignore_nan):
 
 
 @register("median", dtype=_median_rule, returns=("values", "indices"), grad="MedianBackward1", out=True,
-          check=_median_check("median"))
+          check=_median_check("median"), reject=_MEDIAN_REJECT)
 def _median(input, dim=None, keepdim=False):
     return _median_impl(input, dim, keepdim, False)
 
 
 @register("nanmedian", dtype=_median_rule, returns=("values", "indices"), grad="NanmedianBackward1", out=True,
-          check=_median_check("median"))      # torch's message says median()
+          check=_median_check("median"), reject=_MEDIAN_REJECT)      # torch's message says median()
 def _nanmedian(input, dim=None, keepdim=False):
     return _median_impl(input, dim, keepdim, True)
 
 
 @register("mode", dtype=_pair_rule, returns=("values", "indices"), grad="ModeBackward0", out=True,
-          check=_dim_check("mode"))
+          check=_dim_check("mode"), reject=not_for("c", "mode_cpu"))
 def _mode(input, dim=-1, keepdim=False):
     if input.ndim == 0:
         return input, jnp.zeros((), jnp.int64)
@@ -206,13 +214,13 @@ def _cum_ext(input, dim, greater):
 
 
 @register("cummax", dtype=_pair_rule, returns=("values", "indices"), grad="CummaxBackward0", out=True,
-          check=_dim_check())
+          check=_dim_check(), reject=not_for("c", "cummax_cpu"))
 def _cummax(input, dim):
     return _cum_ext(input, dim, True)
 
 
 @register("cummin", dtype=_pair_rule, returns=("values", "indices"), grad="CumminBackward0", out=True,
-          check=_dim_check())
+          check=_dim_check(), reject=not_for("c", "cummin_cpu"))
 def _cummin(input, dim):
     return _cum_ext(input, dim, False)
 
@@ -228,7 +236,7 @@ def _aminmax_check(input, dim=None, keepdim=False):
 
 
 @register("aminmax", dtype=lambda op, v: (None, (v[0].dtype, v[0].dtype)), returns=("min", "max"), out=True,
-          check=_aminmax_check)
+          check=_aminmax_check, reject=not_for("c", "aminmax_cpu"))
 def _aminmax(input, *, dim=None, keepdim=False):
     if dim is None:
         ax = None
