@@ -131,6 +131,41 @@ def test_same_batches_as_single_process_and_faster():
     assert not live_children()
 
 
+def _first_batch(num_workers):
+    """A list of ints collated by `tuple`: a worker unpickles only builtins and never needs JAX, so its first batch
+    costs its start-up."""
+    t0 = time.perf_counter()
+    it = iter(DataLoader(list(range(16)), batch_size=4, num_workers=num_workers, collate_fn=tuple))
+    batch = next(it)
+    elapsed = time.perf_counter() - t0
+    kinds = {type(w.proc).__name__ for w in getattr(it, "_workers", ())}
+    del it
+    return elapsed, batch, kinds
+
+
+@pytest.mark.skipif(not _launch.USE_ZYGOTE, reason="workers are fresh interpreters on this platform")
+def test_workers_are_forked_and_start_fast():
+    """Workers come from the fork server (it exits, and every worker becomes a fresh interpreter importing JAX, if
+    anything at `import torchlike` starts a JAX backend). Timing is relative only: the first batch of a new
+    DataLoader's workers against the start of one fresh interpreter importing torchlike, measured alongside."""
+    _first_batch(2)                                  # boots the fork server (a fresh interpreter, once per process)
+    in_process, batch0, _ = _first_batch(0)
+    workers = []
+    for _ in range(2):                               # best of two: a load spike cannot make it fail
+        elapsed, batch, kinds = _first_batch(2)
+        assert batch == batch0 == (0, 1, 2, 3)
+        assert kinds == {"_ForkedProc"}, f"workers were not forked by the fork server: {kinds}"
+        workers.append(elapsed)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import torchlike"], check=True, env=_launch._worker_env())
+    fresh = time.perf_counter() - t0
+    print(f"\nfirst batch: num_workers=0 {in_process * 1e3:.1f} ms, num_workers=2 {min(workers) * 1e3:.1f} ms; "
+          f"a fresh interpreter importing torchlike {fresh:.2f} s")
+    assert _launch.USE_ZYGOTE
+    assert min(workers) < max(fresh / 4, 20 * in_process), (min(workers), fresh, in_process)
+    assert not live_children()
+
+
 def test_worker_exception_propagates_with_traceback():
     with pytest.raises(ValueError) as e:
         list(DataLoader(Failing(), batch_size=2, num_workers=2))

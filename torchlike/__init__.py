@@ -138,12 +138,12 @@ def clone(input, *, memory_format=None):
 
 def max(input, *args, out=None, **kwargs):  # noqa: A001
     r = input.max(*args, **kwargs)
-    return r if out is None else _ops.dispatch.write_out(out, r)
+    return r if out is None else _ops.dispatch.write_out_named(out, r, "max")
 
 
 def min(input, *args, out=None, **kwargs):  # noqa: A001
     r = input.min(*args, **kwargs)
-    return r if out is None else _ops.dispatch.write_out(out, r)
+    return r if out is None else _ops.dispatch.write_out_named(out, r, "min")
 
 
 
@@ -215,11 +215,14 @@ def get_printoptions():
     return _tensor_str.get_printoptions()
 
 
-_LAZY_MODULES = ("_dynamo", "accelerator", "nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
+_LAZY_MODULES = ("_dynamo", "accelerator", "distributed", "multiprocessing", "profiler", "nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
                  "jit", "onnx", "backends", "special", "amp", "overrides", "_C", "compiler", "futures",
                  "library")
 _LAZY_ATTRS = {"ops": "_op_namespaces", "from_dlpack": "_dlpack", "to_dlpack": "_dlpack", "save": "serialization", "load": "serialization", "compile": "_compile", "ScriptModule": "jit",
-               "Future": "futures"}
+               "Future": "futures",
+               **{n: "_autocast_state" for n in ("is_autocast_enabled", "get_autocast_dtype", "is_autocast_cpu_enabled",
+                                                 "get_autocast_cpu_dtype", "get_autocast_gpu_dtype",
+                                                 "is_autocast_cache_enabled")}}
 
 
 def __getattr__(name):

@@ -67,7 +67,8 @@ class device:
         return False
 
 
-_KNOWN = {"cpu", "cuda", "meta", "mps", "xla", "hip", "xpu"}
+_KNOWN = {"cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
+          "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone"}     # the types torch.device accepts
 
 
 @functools.lru_cache(maxsize=None)

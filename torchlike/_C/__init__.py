@@ -208,6 +208,11 @@ def __getattr__(name):
     if name == "Future":
         from ..futures import Future
         return Future
+    if name in ("_len_torch_function_stack", "_push_on_torch_function_stack", "_pop_torch_function_stack",
+                "_get_function_stack_at"):
+        from .. import _torch_function as tf
+        return {"_len_torch_function_stack": lambda: len(tf.MODES), "_push_on_torch_function_stack": tf.push_mode,
+                "_pop_torch_function_stack": tf.pop_mode, "_get_function_stack_at": lambda i: tf.MODES[i]}[name]
     if name in ("_is_torch_function_enabled", "_is_torch_function_mode_enabled"):
         from .. import overrides
         return getattr(overrides, name)

@@ -34,7 +34,7 @@ def _make_function(op):
             if op.inplace_exact and isinstance(out, Tensor) and out.dtype is not r.dtype:
                 raise RuntimeError(f"the output given to {op.name} has dtype {dispatch.scalar_name(out.dtype)} but "
                                    f"the operation's result requires dtype {dispatch.scalar_name(r.dtype)}")
-            return dispatch.write_out(out, r)
+            return dispatch.write_out_named(out, r, op.name)
     else:
         def fn(*args, **kwargs):
             if _ON[0]:

@@ -416,7 +416,7 @@ _MATRIX_ORDS = ("fro", "nuc", INF, -INF, 1, -1, 2, -2)
 
 
 def _matrix_norm_check(A, ord="fro", dim=(-2, -1), keepdim=False, dtype=None):
-    matrix_check("linalg.matrix_norm", A, square=False)
+    matrix_check("linalg.matrix_norm", A, square=False, low=None if ord in ("nuc", 2, -2) else "ok")
     if ord not in _MATRIX_ORDS:
         raise RuntimeError(f"linalg.matrix_norm: Order {_fmt_ord(ord)} not supported.")
     if len(dim) != 2:
@@ -431,6 +431,8 @@ def _matrix_norm_check(A, ord="fro", dim=(-2, -1), keepdim=False, dtype=None):
           grad="LinalgVectorNormBackward0")
 def _matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     r0, c0 = dim[0] % A.ndim, dim[1] % A.ndim
+    if A.dtype in (jnp.float16, jnp.bfloat16):        # accumulate in float32 (the kernel rounds back)
+        A = A.astype(jnp.float32)
     if ord == "fro":
         r = _pnorm(A, 2, (r0, c0))
     elif ord in ("nuc", 2, -2):

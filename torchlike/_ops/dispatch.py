@@ -387,6 +387,15 @@ def write_out(out, result):
     return out
 
 
+def write_out_named(out, result, name):
+    """write_out, returning torch.return_types.<name>_out(...) over the out tensors for a named-tuple result."""
+    out = write_out(out, result)
+    fields = getattr(result, "_fields", None)
+    if fields and isinstance(out, (tuple, list)):
+        return return_type(name + "_out", fields)(*out)
+    return out
+
+
 def move_to_device(t, dev):
     arr = jax.device_put(t._value(), _device.jax_device(dev))
     out = from_array(arr, t._dtype, dev)

@@ -424,7 +424,12 @@ def _bool_neg(i):
 
 
 def _sign(x):
-    return x if x.dtype == jnp.bool_ else jnp.sign(x)
+    """torch's sign: (x > 0) - (x < 0), so NaN and -0.0 give 0 (complex: sgn, x / |x|)."""
+    if x.dtype == jnp.bool_:
+        return x
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
+    return jnp.sign(x)
 
 
 def _square_rule(op, vals):

@@ -429,7 +429,8 @@ def _unique_common(input, return_inverse, return_counts, dim, consecutive):
         if consecutive:
             vals, inv, counts = _unique_dim(flat, 0, True)
         else:
-            vals, inv, counts = np.unique(flat, return_inverse=True, return_counts=True)
+            vals, inv, counts = np.unique(flat, return_inverse=True, return_counts=True, equal_nan=False)  # torch
+            #                                                                      keeps every NaN
         inv = inv.reshape(a.shape)
     out = [_t(vals, input.dtype, input)]
     if return_inverse:

@@ -39,4 +39,4 @@ print("losses", [f"{v:.5f}" for v in model.losses])
 print(f"logged train_loss {trainer.callback_metrics['train_loss'].item():.5f}")
 for name, p in model.named_parameters():
     print(name, tuple(p.shape), f"{p.sum().item():.5f}")
-print("pl", isinstance(model, pytorch_lightning.LightningModule), pytorch_lightning.__version__ == L.__version__)
+print("pl", pytorch_lightning.__version__ == L.__version__, issubclass(pytorch_lightning.LightningModule, torch.nn.Module))
