@@ -36,3 +36,20 @@ def test_autocast_queries(name, args):
 def test_device_types_torch_accepts(spec):
     assert str(TL.device(spec)) == str(TH.device(spec))
     assert TL.device(spec).type == TH.device(spec).type and TL.device(spec).index == TH.device(spec).index
+
+
+def test_complex32_dtype_object():
+    """torch.complex32 / torch.chalf: the dtype object libraries name in dtype checks (kornia's geometry does), with
+    PyTorch's properties; making a tensor of it raises here (no ComplexHalf kernels) instead of storing another type."""
+    import pickle
+    for name in ("complex32", "chalf"):
+        tl, th = getattr(TL, name), getattr(TH, name)
+        assert repr(tl) == repr(th) and str(tl) == str(th)
+        for attr in ("itemsize", "is_complex", "is_floating_point", "is_signed"):
+            assert getattr(tl, attr) == getattr(th, attr), attr
+        assert repr(tl.to_real()) == repr(th.to_real())
+    assert TL.chalf is TL.complex32 and pickle.loads(pickle.dumps(TL.complex32)) is TL.complex32
+    assert TL.complex32 not in (TL.float16, TL.complex64) and TL.complex32 != TL.complex64
+    for make in (lambda: TL.ones(2, dtype=TL.complex32), lambda: TL.zeros(2).to(TL.complex32)):
+        with pytest.raises(RuntimeError, match="complex32"):
+            make()

@@ -71,3 +71,23 @@ def test_runner_starts_no_backend_before_the_script(tmp_path):
     r = run(["-m", "torchlike", str(script)])
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["backends [] False", "2.0"]
+
+
+def test_no_submodule_starts_a_backend_at_import():
+    """Every module of the package, imported one after another: none starts a JAX backend (names the culprit)."""
+    code = ("import importlib, pkgutil, torchlike; from jax._src import xla_bridge as xb\n"
+            "for m in pkgutil.walk_packages(torchlike.__path__, 'torchlike.'):\n"
+            "    if m.name.endswith('__main__'):\n"
+            "        continue\n"
+            "    try:\n"
+            "        importlib.import_module(m.name)\n"
+            "    except ImportError:\n"
+            "        continue\n"
+            "    if xb.backends_are_initialized():\n"
+            "        print('backend started by', m.name)\n"
+            "        break\n"
+            "else:\n"
+            "    print('ok')\n")
+    r = run(["-c", code])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ok"

@@ -45,7 +45,8 @@ from ._dtype import (bfloat16, complex64, complex128, dtype, float16, float32, f
                      int8, int16, int32, int64, promote_types, set_default_dtype, uint8)
 from ._dtype import bool_ as bool  # noqa: E402,A001
 from ._dtype import (finfo, iinfo, uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz,  # noqa
-                     float8_e5m2fnuz)
+                     float8_e5m2fnuz, complex32)
+chalf = complex32
 from ._device import device, get_default_device, set_default_device  # noqa: E402
 from ._types import (layout, strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, _mkldnn,  # noqa
                      jagged, e, pi, inf, nan, newaxis, SymInt, SymFloat, SymBool, set_num_threads, get_num_threads,
@@ -60,6 +61,7 @@ from . import _ops  # noqa: E402
 from ._ops import creation as _creation, indexing as _indexing, joining as _joining  # noqa: E402
 from . import _tensor_methods  # noqa: E402,F401
 from . import _tensor_extras  # noqa: E402,F401
+from . import _tensor_breadth  # noqa: E402,F401
 from . import autograd, cuda, fft, linalg, random  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
@@ -138,12 +140,12 @@ def clone(input, *, memory_format=None):
 
 def max(input, *args, out=None, **kwargs):  # noqa: A001
     r = input.max(*args, **kwargs)
-    return r if out is None else _ops.dispatch.write_out_named(out, r, "max")
+    return r if out is None else _ops.dispatch.write_out_named(out, r, "max", exact=True)
 
 
 def min(input, *args, out=None, **kwargs):  # noqa: A001
     r = input.min(*args, **kwargs)
-    return r if out is None else _ops.dispatch.write_out_named(out, r, "min")
+    return r if out is None else _ops.dispatch.write_out_named(out, r, "min", exact=True)
 
 
 
@@ -218,7 +220,7 @@ def get_printoptions():
 _LAZY_MODULES = ("_dynamo", "accelerator", "distributed", "multiprocessing", "profiler", "nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
                  "jit", "onnx", "backends", "special", "amp", "overrides", "_C", "compiler", "futures",
                  "library")
-_LAZY_ATTRS = {"ops": "_op_namespaces", "from_dlpack": "_dlpack", "to_dlpack": "_dlpack", "save": "serialization", "load": "serialization", "compile": "_compile", "ScriptModule": "jit",
+_LAZY_ATTRS = {"ops": "_op_namespaces", "UntypedStorage": "_untyped_storage", "PyTorchFileReader": "_serialization.filereader", "autocast": "amp", "from_dlpack": "_dlpack", "to_dlpack": "_dlpack", "save": "serialization", "load": "serialization", "compile": "_compile", "ScriptModule": "jit",
                "Future": "futures",
                **{n: "_autocast_state" for n in ("is_autocast_enabled", "get_autocast_dtype", "is_autocast_cpu_enabled",
                                                  "get_autocast_cpu_dtype", "get_autocast_gpu_dtype",
@@ -246,6 +248,11 @@ _NO_TORCH_FUNCTION = frozenset((
     "typename", "set_default_device", "get_default_device", "set_num_threads", "get_num_threads",
     "set_num_interop_threads", "get_num_interop_threads", "use_deterministic_algorithms",
     "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled", "builtins_bool"))
+
+
+from . import _breadth  # noqa: E402  (small census names; an existing definition wins)
+globals().update({_k: getattr(_breadth, _k) for _k in _breadth.__all__ if _k not in globals()})
+from . import special  # noqa: E402,F401
 
 
 def _dispatchable_namespace():

@@ -40,7 +40,7 @@ class dtype:
         return (_by_name, (self.name,))
 
     def to_real(self):
-        return {"complex64": float32, "complex128": float64}.get(self.name, self)
+        return {"complex32": float16, "complex64": float32, "complex128": float64}.get(self.name, self)
 
     def to_complex(self):
         return {"float64": complex128, "complex128": complex128}.get(self.name, complex64)
@@ -78,12 +78,22 @@ float8_e4m3fn = dtype("float8_e4m3fn", _F8["float8_e4m3fn"], 2, 0, None)
 float8_e5m2 = dtype("float8_e5m2", _F8["float8_e5m2"], 2, 0, None)
 float8_e4m3fnuz = dtype("float8_e4m3fnuz", _F8["float8_e4m3fnuz"], 2, 0, None)
 float8_e5m2fnuz = dtype("float8_e5m2fnuz", _F8["float8_e5m2fnuz"], 2, 0, None)
+# ComplexHalf: PyTorch 2.13 calls it experimental; torchlike has the dtype object (libraries name it in dtype checks)
+# but no storage for it, so making a tensor of it raises.
+complex32 = dtype("complex32", None, 3, 1, None)
+complex32.itemsize = 4
+
+
+def no_storage_error(d):
+    """The error for making a tensor of a dtype that has no array type here (complex32)."""
+    return RuntimeError(f"torchlike cannot store {d} tensors: the dtype exists, its kernels do not")
+
 RESTRICTED = frozenset((uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz))
 FLOAT8 = frozenset((float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz))
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
 EXTRA = (uint16, uint32, uint64, float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz)
-_NAMES = {d.name: d for d in ALL + EXTRA}
+_NAMES = {d.name: d for d in ALL + EXTRA + (complex32,)}
 _NAMES["bool"] = bool_
 _BY_NP = {d.np: d for d in ALL + EXTRA if d.np is not None}
 BY_LEGACY = {d._legacy: d for d in ALL if d._legacy is not None}
@@ -91,7 +101,7 @@ BY_LEGACY = {d._legacy: d for d in ALL if d._legacy is not None}
 # public aliases, as torch names them
 ALIASES = {
     "float": float32, "double": float64, "half": float16, "long": int64, "int": int32, "short": int16,
-    "cfloat": complex64, "cdouble": complex128, "bool": bool_,
+    "cfloat": complex64, "cdouble": complex128, "bool": bool_, "chalf": complex32,
 }
 
 _default = float32

@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from . import _device, _trace_state
+from . import _device, _dtype, _trace_state
 
 try:                 # the C module: signal.signal/getsignal wrap handlers in enums at ~5 us per call
     import _signal as _sig
@@ -53,6 +53,8 @@ class Storage:
     __slots__ = ("_data", "_np", "device", "version", "dtype", "__weakref__")
 
     def __init__(self, data, device, dtype, np_buffer=None):
+        if dtype is not None and dtype.np is None:      # a dtype named for fidelity, with no array type (complex32)
+            raise _dtype.no_storage_error(dtype)
         self._data = data          # jax.Array, or None while a NumPy buffer holds the values
         self._np = np_buffer       # flat NumPy array shared with the user (CPU only)
         self.device = device
@@ -195,6 +197,8 @@ def _dense_order(size, stride):
 @functools.lru_cache(maxsize=4096)
 def _read_kernel(size, stride, offset, numel):
     n = math.prod(size)
+    if n == 0:                      # an empty view reads nothing (its offset may lie past the end, as in PyTorch)
+        return jax.jit(lambda data: jnp.zeros(size, data.dtype))
     perm = _dense_order(size, stride)
     if _is_contig(size, stride):
         def read(data):

@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from ._serialization import names as _names, pickler as _pickler, rebuild as _rebuild, unpickler as _unpickler
+from ._serialization import validate as _validate
 from ._serialization.zipfmt import ZipReader, ZipWriter, archive_name_for, is_zipfile as _is_zipfile
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals", "safe_globals",
@@ -181,13 +182,11 @@ def _load_zip(reader, map_location, unpickler_factory, mmap_array):
         storage_type, key, location, numel = saved_id[1:]
         dtype = storage_type.dtype
         if key not in loaded:
-            nbytes = numel * dtype.itemsize
-            name = f"data/{key}"
-            if mmap_array is not None:
-                off = reader.get_record_offset(name)
-                raw = mmap_array[off:off + nbytes]
-            else:
-                raw = np.frombuffer(reader.get_record(name), np.uint8)[:nbytes]
+            # the record must hold exactly the storage's bytes (checked before anything is read or mapped)
+            nbytes = _validate.storage_nbytes(numel, dtype.itemsize)
+            raw = reader.read_storage(f"data/{key}", nbytes, mmap_array)
+            if mmap_array is None:
+                raw = np.frombuffer(raw, np.uint8)
             if byteorder != sys.byteorder and dtype.itemsize > 1:
                 raw = raw.view(dtype.np).byteswap().view(np.uint8)
             loaded[key] = restore(_rebuild.LoadedStorage(raw, _ascii(location), key), _ascii(location))

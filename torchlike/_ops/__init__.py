@@ -8,7 +8,9 @@ from ._registry import OPS
 from . import pointwise, reduction, sorting, linalg, indexing, joining, linalg_ops, contractions, spectral, index_ops  # noqa: F401  (fill the table)
 from . import nn_conv, nn_pool, nn_norm, nn_misc, nn_activation, nn_loss, nn_rnn  # noqa: F401
 from . import extra_ops, linalg_extra  # noqa: F401
+from . import breadth_ops  # noqa: F401  (issue 14's census: windows, igamma, *_copy, ...)
 from . import complex_ops  # noqa: F401
+from . import special  # noqa: F401  (torch.special's special_* entries)
 
 __all__ = ["OPS", "FUNCTIONS", "install"]
 
@@ -31,10 +33,7 @@ def _make_function(op):
                 return _foreign(fn, args, kwargs)
             if out is None:
                 return r
-            if op.inplace_exact and isinstance(out, Tensor) and out.dtype is not r.dtype:
-                raise RuntimeError(f"the output given to {op.name} has dtype {dispatch.scalar_name(out.dtype)} but "
-                                   f"the operation's result requires dtype {dispatch.scalar_name(r.dtype)}")
-            return dispatch.write_out_named(out, r, op.name)
+            return dispatch.write_out_named(out, r, op.name, exact=op.inplace_exact)
     else:
         def fn(*args, **kwargs):
             if _ON[0]:

@@ -50,7 +50,7 @@ class Op:
     def __init__(self, name, fn, *, tensors=("input",), cast=None, dtype="promote", grad=None,
                  method=True, function=True, inplace=False, out=False, differentiable=True,
                  returns=None, aliases=(), method_aliases=(), nondiff=(), check=None, doc=None, tensor_only=(), inplace_exact=False, dtype_from_out=False,
-                 recompute=None, reject=(), inplace_reject=()):
+                 recompute=None, reject=(), inplace_reject=(), no_derivative=None):
         self.name = name
         self.fn = fn
         # Backward from saved inputs (the forward runs as the plain kernel; the VJP recomputes what it needs, and
@@ -77,6 +77,9 @@ class Op:
         self.grad_name = grad or (camel(name) + "Backward0")
         self.method, self.function, self.inplace, self.out = method, function, inplace, out
         self.differentiable = differentiable
+        # {param: label}: torch has no derivative for these inputs; backward raises NotImplementedError("the
+        # derivative for '<label>' is not implemented.") when one of them requires grad
+        self.no_derivative = no_derivative
         self.returns = returns
         self.aliases, self.method_aliases = tuple(aliases), tuple(method_aliases)
         self.check = check            # optional eager validation: check(*bound_values) (all positionally) raises

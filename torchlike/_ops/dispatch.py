@@ -120,6 +120,10 @@ def run(op, vals, tensors):
         gname = gname(vals)
     if gname == "NotImplemented":            # torch has no derivative for this op: backward raises
         vjp = _NoDerivative(op.name)
+    elif op.no_derivative:                   # ... or none for some of its inputs (igamma's input, zeta's x)
+        bad = [op.no_derivative[n] for n, m in zip(op.tensor_params, mask) if m and n in op.no_derivative]
+        if bad:
+            vjp = _NoDerivative(op.name, NotImplementedError(f"the derivative for '{bad[0]}' is not implemented."))
     node = record(gname, out, inputs, vjp)
     node._fwd = (_op_recompute, (op, statics, cast, outd, mask, k, rest))     # resolved only by create_graph
     saves = _SAVES.get(op.name, "inputs")
@@ -280,6 +284,12 @@ _TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfl
                 "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
+
+
 def scalar_name(d):
     return _TORCH_NAMES[d.name]
 
@@ -387,8 +397,15 @@ def write_out(out, result):
     return out
 
 
-def write_out_named(out, result, name):
-    """write_out, returning torch.return_types.<name>_out(...) over the out tensors for a named-tuple result."""
+def write_out_named(out, result, name, exact=False):
+    """write_out, returning torch.return_types.<name>_out(...) over the out tensors for a named-tuple result;
+    exact: the op's out tensors must have the result's dtypes (no casting)."""
+    if exact:
+        pairs = zip(out, result) if isinstance(out, (tuple, list)) and isinstance(result, tuple) else ((out, result),)
+        for o, r in pairs:
+            if isinstance(o, Tensor) and isinstance(r, Tensor) and o._dtype is not r._dtype:
+                raise RuntimeError(f"Expected out tensor to have dtype {_CPP_NAMES[r._dtype.name]}, but got "
+                                   f"{_CPP_NAMES[o._dtype.name]} instead")
     out = write_out(out, result)
     fields = getattr(result, "_fields", None)
     if fields and isinstance(out, (tuple, list)):
@@ -420,10 +437,12 @@ class _DeviceVJP(_graph.PyVJP):
 
 
 class _NoDerivative(_graph.PyVJP):
-    __slots__ = ("name",)
+    __slots__ = ("name", "error")
 
-    def __init__(self, name):
-        self.name = name
+    def __init__(self, name, error=None):
+        self.name, self.error = name, error
 
     def __call__(self, ct):
+        if self.error is not None:
+            raise type(self.error)(*self.error.args)
         raise RuntimeError(f"derivative for aten::{self.name} is not implemented")

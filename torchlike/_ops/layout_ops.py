@@ -16,6 +16,10 @@ lgamma digamma i0 sinc reciprocal deg2rad rad2deg logit floor ceil trunc frac fi
 signbit relu isnan isinf isfinite isposinf isneginf isreal heaviside gcd lcm angle
 hardtanh leaky_relu elu selu celu gelu silu mish hardsigmoid hardswish softplus softshrink hardshrink threshold prelu
 logaddexp logaddexp2 ldexp frexp nextafter polygamma
+special_airy_ai special_bessel_j0 special_bessel_j1 special_bessel_y0 special_bessel_y1 special_modified_bessel_i0
+special_modified_bessel_i1 special_modified_bessel_k0 special_modified_bessel_k1 special_scaled_modified_bessel_k0
+special_scaled_modified_bessel_k1 special_spherical_bessel_j0 special_entr special_erfcx special_i0e special_i1
+special_i1e special_log_ndtr special_ndtri special_ndtr special_round special_xlog1py special_zeta
 mse_loss smooth_l1_loss huber_loss binary_cross_entropy soft_margin_loss
 """.split())
 _REVERSED = {"rsub"}                  # rsub(a, b) is sub(b, a): b's layout decides ties

@@ -222,15 +222,16 @@ def _no_complex(name, *xs):
 
 
 @register("lerp", tensors=("input", "end", "weight"), inplace=True, out=True,
-          check=lambda i, e, w: _same_dtype("lerp", i, e, w),
-          reject=unsupported("bi", lambda v, d: '"lerp_kernel_%s" not implemented for \'%s\''
-                             % ("tensor" if hasattr(v[2], "_storage") else "scalar", d)))
+          check=lambda i, e, w: _same_dtype("lerp", i, e, w))
 def _lerp(input, end, weight):
     w = weight
     return jnp.where(jnp.abs(w) < 0.5, input + w * (end - input), end - (end - input) * (1 - w))
 
 
 def _same_dtype(name, x, *others):
+    if x.dtype._category <= 1:          # lerp has floating/complex kernels only (checked on input's dtype)
+        raise NotImplementedError(f'"lerp_kernel_{"tensor" if hasattr(others[-1], "_storage") else "scalar"}" '
+                                  f"not implemented for '{scalar_name(x.dtype)}'")
     for o in others:
         if hasattr(o, "dtype") and o.dtype is not x.dtype:
             raise RuntimeError(f"expected dtype {x.dtype} for `end` but got dtype {o.dtype}")
@@ -293,12 +294,18 @@ def _clamp(input, min=None, max=None):
 _NO_COMPLEX_CLAMP = unsupported("c", "clamp is not supported for complex types")
 
 
-@register("clamp_min", tensors=("input", "min"), inplace=True, out=True, reject=_NO_COMPLEX_CLAMP)
+def _no_complex_clamp_bound(kernel):
+    """clamp_min/clamp_max of complex: a tensor bound runs maximum/minimum's kernel, a number clamp's."""
+    return unsupported("c", lambda v, d: f'"{kernel}" not implemented for \'{d}\'' if hasattr(v[1], "_storage")
+                       else "clamp is not supported for complex types")
+
+
+@register("clamp_min", tensors=("input", "min"), inplace=True, out=True, reject=_no_complex_clamp_bound("maximum_cpu"))
 def _clamp_min(input, min):
     return jnp.where(jnp.isnan(input), input, jnp.maximum(input, min))
 
 
-@register("clamp_max", tensors=("input", "max"), inplace=True, out=True, reject=_NO_COMPLEX_CLAMP)
+@register("clamp_max", tensors=("input", "max"), inplace=True, out=True, reject=_no_complex_clamp_bound("minimum_cpu"))
 def _clamp_max(input, max):
     return jnp.where(jnp.isnan(input), input, jnp.minimum(input, max))
 
@@ -520,6 +527,8 @@ def _angle(input):
 
 @register("_to_copy", dtype="keep", method=False, function=False, grad="ToCopyBackward0")
 def _to_copy(input, dtype=None):
+    if dtype.np is None:
+        raise D.no_storage_error(dtype)
     if dtype._category == 1 and jnp.issubdtype(input.dtype, jnp.floating) and dtype is not D.int64:
         return input.astype(jnp.int64).astype(dtype.np)   # float -> narrow int wraps like torch's C cast
     return input.astype(dtype.np)

@@ -52,7 +52,7 @@ def _sort_impl(input, dim, descending):
     return jnp.take_along_axis(input, idx, axis=d), idx.astype(jnp.int64)
 
 
-@register("sort", dtype=_pair_rule, returns=("values", "indices"), grad="SortBackward0", out=True,
+@register("sort", inplace_exact=True, dtype=_pair_rule, returns=("values", "indices"), grad="SortBackward0", out=True,
           check=_dim_check(), reject=_NO_COMPLEX_SORT)
 def _sort(input, dim=-1, descending=False, stable=False):
     return _sort_impl(input, dim, descending)
@@ -75,7 +75,7 @@ def _topk_check(input, k, dim=-1, largest=True, sorted=True):
         raise RuntimeError("selected index k out of range")
 
 
-@register("topk", dtype=_pair_rule, returns=("values", "indices"), grad="TopkBackward0", out=True,
+@register("topk", inplace_exact=True, dtype=_pair_rule, returns=("values", "indices"), grad="TopkBackward0", out=True,
           check=_topk_check, reject=(unsupported("c", " topk does not support complex dtypes on CPU", RuntimeError),
                                      unsupported("b", "topk does not support bool dtypes on CPU", RuntimeError)))
 def _topk(input, k, dim=-1, largest=True, sorted=True):
@@ -105,7 +105,7 @@ def _pick(v, i, pos, d, keepdim):
     return rv, ri
 
 
-@register("kthvalue", dtype=_pair_rule, returns=("values", "indices"), grad="KthvalueBackward0", out=True,
+@register("kthvalue", inplace_exact=True, dtype=_pair_rule, returns=("values", "indices"), grad="KthvalueBackward0", out=True,
           check=_kth_check, reject=not_for("bc", "kthvalue_cpu"))
 def _kthvalue(input, k, dim=-1, keepdim=False):
     if input.ndim == 0:
@@ -159,19 +159,19 @@ def _median_impl(input, dim, keepdim, ignore_nan):
     return rv if dim is None else (rv, ri)
 
 
-@register("median", dtype=_median_rule, returns=("values", "indices"), grad="MedianBackward1", out=True,
+@register("median", inplace_exact=True, dtype=_median_rule, returns=("values", "indices"), grad="MedianBackward1", out=True,
           check=_median_check("median"), reject=_MEDIAN_REJECT)
 def _median(input, dim=None, keepdim=False):
     return _median_impl(input, dim, keepdim, False)
 
 
-@register("nanmedian", dtype=_median_rule, returns=("values", "indices"), grad="NanmedianBackward1", out=True,
+@register("nanmedian", inplace_exact=True, dtype=_median_rule, returns=("values", "indices"), grad="NanmedianBackward1", out=True,
           check=_median_check("median"), reject=_MEDIAN_REJECT)      # torch's message says median()
 def _nanmedian(input, dim=None, keepdim=False):
     return _median_impl(input, dim, keepdim, True)
 
 
-@register("mode", dtype=_pair_rule, returns=("values", "indices"), grad="ModeBackward0", out=True,
+@register("mode", inplace_exact=True, dtype=_pair_rule, returns=("values", "indices"), grad="ModeBackward0", out=True,
           check=_dim_check("mode"), reject=not_for("c", "mode_cpu"))
 def _mode(input, dim=-1, keepdim=False):
     if input.ndim == 0:
@@ -213,13 +213,13 @@ def _cum_ext(input, dim, greater):
     return jnp.take_along_axis(input, ri, axis=d), ri
 
 
-@register("cummax", dtype=_pair_rule, returns=("values", "indices"), grad="CummaxBackward0", out=True,
+@register("cummax", inplace_exact=True, dtype=_pair_rule, returns=("values", "indices"), grad="CummaxBackward0", out=True,
           check=_dim_check(), reject=not_for("c", "cummax_cpu"))
 def _cummax(input, dim):
     return _cum_ext(input, dim, True)
 
 
-@register("cummin", dtype=_pair_rule, returns=("values", "indices"), grad="CumminBackward0", out=True,
+@register("cummin", inplace_exact=True, dtype=_pair_rule, returns=("values", "indices"), grad="CumminBackward0", out=True,
           check=_dim_check(), reject=not_for("c", "cummin_cpu"))
 def _cummin(input, dim):
     return _cum_ext(input, dim, False)
@@ -235,7 +235,7 @@ def _aminmax_check(input, dim=None, keepdim=False):
                            "identity.")
 
 
-@register("aminmax", dtype=lambda op, v: (None, (v[0].dtype, v[0].dtype)), returns=("min", "max"), out=True,
+@register("aminmax", inplace_exact=True, dtype=lambda op, v: (None, (v[0].dtype, v[0].dtype)), returns=("min", "max"), out=True,
           check=_aminmax_check, reject=not_for("c", "aminmax_cpu"))
 def _aminmax(input, *, dim=None, keepdim=False):
     if dim is None:

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from . import pickler as P, rebuild as R
+from . import pickler as P, rebuild as R, validate as V
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
@@ -59,6 +59,7 @@ def load(f, map_location, unpickler_factory, restore):
     sys_info = plain_load()
     little = sys_info.get("little_endian", True) if isinstance(sys_info, dict) else True
     loaded = {}
+    budget = [_bytes_left(f)]          # what the storages claim must fit in the rest of the file
 
     def persistent_load(saved_id):
         typename = saved_id[0].decode("ascii") if isinstance(saved_id[0], bytes) else saved_id[0]
@@ -72,8 +73,17 @@ def load(f, map_location, unpickler_factory, restore):
             raise RuntimeError("torchlike cannot load legacy storage views")
         dtype = storage_type.dtype
         if key not in loaded:
-            ls = R.LoadedStorage(np.zeros(numel * dtype.itemsize, np.uint8), location, key)
-            loaded[key] = (restore(ls, location), dtype)
+            nbytes = V.storage_nbytes(numel, dtype.itemsize)
+            if nbytes < 0:
+                raise RuntimeError(f"alloc_cpu() seems to have been called with negative number: {nbytes % 2 ** 64}")
+            if budget[0] is not None:
+                budget[0] -= nbytes + 8
+                if budget[0] < 0:
+                    raise RuntimeError(f"unexpected EOF: the checkpoint claims a storage of {numel} elements "
+                                       f"({nbytes} bytes), more than the file holds. The file might be corrupted.")
+            ls = R.LoadedStorage(np.zeros(nbytes, np.uint8), location, key)
+            ls.resizable = True
+            loaded[key] = (restore(ls, location), dtype, ls)
         return R.TypedRef(loaded[key][0], dtype)
 
     u = unpickler_factory(f)
@@ -81,13 +91,31 @@ def load(f, map_location, unpickler_factory, restore):
     result = u.load()
     keys = unpickler_factory(f).load()
     for key in keys:
-        ls, dtype = loaded[key]
+        if key not in loaded:
+            raise AssertionError(f"storage key {key!r} not found in deserialized_objects")
+        ls, dtype, first = loaded[key]
         (numel,) = struct.unpack("<q" if little else ">q", _read_exact(f, 8))
+        have = max(ls.nbytes(), first.resized, ls.resized)
+        if numel * dtype.itemsize != have:
+            # (PyTorch's message, its unformatted %ld included)
+            raise RuntimeError(f"storage has wrong byte size: expected %ld got %ld{numel * dtype.itemsize}{have}")
         raw = np.frombuffer(_read_exact(f, numel * dtype.itemsize), np.uint8)
         if (sys.byteorder == "little") != little and dtype.itemsize > 1:
             raw = raw.view(dtype.np).byteswap().view(np.uint8)
         _fill(ls, raw)
+    if any(max(v[0].resized, v[2].resized) for v in loaded.values()):
+        raise RuntimeError("Trying to resize storage that is not resizable")
     return result
+
+
+def _bytes_left(f):
+    try:
+        pos = f.tell()
+        end = f.seek(0, 2)
+        f.seek(pos)
+        return end - pos
+    except (OSError, AttributeError, ValueError):
+        return None
 
 
 def _read_exact(f, n):

@@ -12,6 +12,7 @@ import collections
 import numpy as np
 
 from .. import _device, _dtype as D
+from . import validate
 
 # legacy storage class name of each dtype, as pickled by PyTorch ('torch.FloatStorage' ...)
 STORAGE_NAMES = {d: d._legacy.replace("Tensor", "Storage") for d in D.ALL}
@@ -46,6 +47,8 @@ class LoadedStorage:
         self.key = key
         self._device = None            # set by the restore step
         self._made = {}                # dtype -> torchlike Storage
+        self.resizable = False         # legacy format: views may claim more bytes than the storage (an error later)
+        self.resized = 0               # the most bytes a view claimed
 
     # the small part of the torch.UntypedStorage API that map_location callables use
     @property
@@ -116,17 +119,24 @@ def _contiguous(size, stride):
 def _tensor_from(storage, storage_offset, size, stride, dtype):
     import math
     from .._tensor import Tensor
-    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     if isinstance(storage, TypedRef):
-        loaded = storage.loaded
-        numel_in_storage = loaded.nbytes() // dtype.itemsize
-        whole = storage_offset == 0 and _contiguous(size, stride) and math.prod(size) == numel_in_storage
-        st = loaded.storage_for(dtype, size if whole and dtype not in loaded._made else None)
+        nbytes = storage.loaded.nbytes()
     elif hasattr(storage, "_storage"):            # a torchlike UntypedStorage
-        st = storage._storage
+        nbytes = storage._storage.nbytes()
     else:
         raise TypeError(f"cannot rebuild a tensor from {type(storage).__name__}")
-    return Tensor._wrap(st, size, stride, int(storage_offset), dtype)
+    # untrusted metadata: the view must lie inside the storage's bytes (PyTorch's set_ checks and errors)
+    resizable = isinstance(storage, TypedRef) and storage.loaded.resizable
+    storage_offset, size, stride, need = validate.tensor_metadata(storage_offset, size, stride, dtype.itemsize,
+                                                                  None if resizable else nbytes)
+    if not isinstance(storage, TypedRef):
+        return Tensor._wrap(storage._storage, size, stride, storage_offset, dtype)
+    loaded = storage.loaded
+    if need > nbytes:                             # legacy files: PyTorch grows the storage, then fails reading it
+        loaded.resized = max(loaded.resized, need)
+    whole = storage_offset == 0 and _contiguous(size, stride) and math.prod(size) == nbytes // dtype.itemsize
+    st = loaded.storage_for(dtype, size if whole and dtype not in loaded._made else None)
+    return Tensor._wrap(st, size, stride, storage_offset, dtype)
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):

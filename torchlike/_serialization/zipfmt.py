@@ -11,6 +11,9 @@ import struct
 import zipfile
 import zlib
 
+from . import validate
+from .validate import MINIZ_SUFFIX
+
 ALIGNMENT = 64
 _U32 = 0xFFFFFFFF
 ZIP64_LIMIT = _U32          # records or offsets at least this large use zip64 fields (tests may lower it)
@@ -109,7 +112,11 @@ def is_zipfile(f):
 
 
 class ZipReader:
-    """Records of a PyTorch zip archive by name (without the archive folder)."""
+    """Records of a PyTorch zip archive by name (without the archive folder).
+
+    The archive is untrusted: every record must lie inside the file (checked when it is opened, as miniz does), and
+    records stored uncompressed are read straight from their validated place in the file (like PyTorch, without a
+    CRC check), so a damaged file raises RuntimeError instead of reading past its end."""
 
     def __init__(self, stream):
         self.stream = stream
@@ -120,6 +127,13 @@ class ZipReader:
             raise RuntimeError(_CORRUPT) from None
         if not infos:
             raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
+        self.size = stream.seek(0, os.SEEK_END)
+        for i in infos:
+            if ((i.compress_type == zipfile.ZIP_STORED and i.compress_size != i.file_size)
+                    or (i.file_size and not i.compress_size) or i.header_offset < 0
+                    or i.header_offset + 30 + i.compress_size > self.size):
+                raise RuntimeError("PytorchStreamReader failed reading zip archive: invalid header or archive is "
+                                   "corrupted." + MINIZ_SUFFIX)
         first = infos[0].filename
         self.prefix = first[:first.index("/") + 1] if "/" in first else ""
         self.infos = {i.filename[len(self.prefix):]: i for i in infos if i.filename.startswith(self.prefix)}
@@ -130,25 +144,66 @@ class ZipReader:
     def get_all_records(self):
         return list(self.infos)
 
-    def get_record(self, name):
+    def _info(self, name):
         try:
-            info = self.infos[name]
+            return self.infos[name]
         except KeyError:
-            raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not found") from None
+            raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not found." + MINIZ_SUFFIX) \
+                from None
+
+    def get_record(self, name):
+        info = self._info(name)
+        if info.compress_type == zipfile.ZIP_STORED:
+            return self._read_at(name, self.get_record_offset(name), info.file_size)
         try:
             return self.zf.read(info)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error) as e:
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, struct.error, zlib.error) \
+                as e:
             raise RuntimeError(f"PytorchStreamReader failed reading file {name}: {e}") from None
 
-    def get_record_offset(self, name):
-        """Offset of a record's data in the file (for memory-mapping)."""
-        info = self.infos[name]
+    def _read_at(self, name, offset, nbytes):
         pos = self.stream.tell()
-        self.stream.seek(info.header_offset)
-        header = self.stream.read(30)
-        self.stream.seek(pos)
+        try:
+            self.stream.seek(offset)
+            data = self.stream.read(nbytes)
+        finally:
+            self.stream.seek(pos)
+        if len(data) != nbytes:
+            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: file read failed" + MINIZ_SUFFIX)
+        return data
+
+    def get_record_offset(self, name):
+        """Offset of a record's data in the file (for memory-mapping), checked to lie inside the file."""
+        info = self._info(name)
+        header = self._read_at(name, info.header_offset, 30)
+        if header[:4] != b"PK\x03\x04":
+            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: invalid header or archive is "
+                               "corrupted." + MINIZ_SUFFIX)
         name_len, extra_len = struct.unpack("<HH", header[26:30])
-        return info.header_offset + 30 + name_len + extra_len
+        offset = info.header_offset + 30 + name_len + extra_len
+        if offset + info.compress_size > self.size:
+            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: invalid header or archive is "
+                               "corrupted." + MINIZ_SUFFIX)
+        return offset
 
     def record_size(self, name):
-        return self.infos[name].file_size
+        return self._info(name).file_size
+
+    def read_storage(self, name, nbytes, mmap_array=None):
+        """The `nbytes` bytes of storage record `name` (a slice of `mmap_array`, the mapped file, when given), after
+        checking that the record holds exactly that many bytes."""
+        info = self._info(name)
+        if mmap_array is None:
+            validate.record_arguments(name, nbytes)
+        validate.record_size(name, info.file_size, nbytes)
+        if info.compress_type != zipfile.ZIP_STORED:
+            if mmap_array is not None:
+                raise RuntimeError(f"PytorchStreamReader failed reading file {name}: the record is compressed, so it "
+                                   "cannot be memory-mapped (mmap=True)")
+            data = self.get_record(name)
+            validate.record_size(name, len(data), nbytes)
+            return data
+        offset = self.get_record_offset(name)
+        if mmap_array is not None:
+            return mmap_array[offset:offset + nbytes]
+        return self._read_at(name, offset, nbytes)

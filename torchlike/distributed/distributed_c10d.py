@@ -12,9 +12,8 @@ from __future__ import annotations
 import enum
 import os
 import warnings
-from datetime import timedelta
 
-default_pg_timeout = timedelta(minutes=30)
+from .constants import default_pg_timeout
 
 _NOT_INITIALIZED = "Default process group has not been initialized, please make sure to call init_process_group."
 
@@ -113,7 +112,7 @@ class _reduce_op:
     def __init__(self):
         for m in ReduceOp.RedOpType:
             if m.name not in ("AVG", "PREMUL_SUM", "UNUSED"):
-                self.__dict__[m.name] = m
+                object.__setattr__(self, m.name, m)
 
     def __getattribute__(self, key):
         warnings.warn("`torch.distributed.reduce_op` is deprecated, please use `torch.distributed.ReduceOp` instead",
@@ -230,10 +229,22 @@ def get_default_backend_for_device(device):
 
 # ---------------------------------------------------------------- process groups
 
+def _env_rendezvous_check(rank, world_size):
+    """PyTorch's env:// rendezvous needs these variables (rank/world size unless passed)."""
+    needed = (["RANK"] if rank == -1 else []) + (["WORLD_SIZE"] if world_size == -1 else []) + \
+        ["MASTER_ADDR", "MASTER_PORT"]
+    for var in needed:
+        if var not in os.environ:
+            raise ValueError(f"Error initializing torch.distributed using env:// rendezvous: environment variable "
+                             f"{var} expected, but not set")
+
+
 def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1, store=None,
                        group_name="", pg_options=None, device_id=None):
     if is_initialized():
         raise ValueError("trying to initialize the default process group twice!")
+    if store is None and (init_method is None or init_method.startswith("env://")):
+        _env_rendezvous_check(rank, world_size)
     name = Backend(backend) if backend else Backend.GLOO
     factory = Backend._plugins.get(name.upper())
     if factory is None:

@@ -4,6 +4,7 @@ from ._functional.layers import *  # noqa: F401,F403
 from ._functional.activations import *  # noqa: F401,F403
 from ._functional.losses import *  # noqa: F401,F403
 from ._functional.attention import *  # noqa: F401,F403
+from ._functional.fractional import *  # noqa: F401,F403
 
 
 def _dispatchable_functional():

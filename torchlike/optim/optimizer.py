@@ -145,12 +145,8 @@ def _hooked_step(func):
 class Optimizer:
     """Base class for all optimizers (torch.optim.Optimizer)."""
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        step = cls.__dict__.get("step")
-        if step is not None and not getattr(step, "hooked", False):
-            cls.step = _hooked_step(step)
-
+    # A class's step is hooked by _patch_step_function when an instance is initialised, as in PyTorch: wrappers that
+    # subclass Optimizer without calling its __init__ (accelerate's AcceleratedOptimizer) keep their own plain step.
     def __init__(self, params, defaults):
         self.defaults = defaults
         self._optimizer_step_pre_hooks = OrderedDict()

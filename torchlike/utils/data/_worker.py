@@ -1,8 +1,9 @@
 """DataLoader worker processes: the code that runs inside a worker, plus what the main process needs to read it.
 
-A worker is a fresh Python interpreter (never a fork: JAX is multithreaded) started by `_launch.py` with a tiny
-bootstrap that does NOT import the user's __main__ module, so scripts without an `if __name__ == "__main__":` guard
-are not re-run. The worker reads one init message (the pickled dataset, collate_fn, worker_init_fn and seeds), then
+A worker is never a fork of the main process (JAX's runtime there is multithreaded): `_launch.py` forks it from the
+fork server (`_zygote.py`, an interpreter that imported torchlike but never started a JAX backend) or, where that is
+unavailable, starts a fresh interpreter with a tiny bootstrap. Neither imports the user's __main__ module, so
+scripts without an `if __name__ == "__main__":` guard are not re-run. The worker reads one init message (the pickled dataset, collate_fn, worker_init_fn and seeds), then
 answers (task_index, batch_indices) messages with (task_index, batch) until it reads None or its pipe closes. Batches
 travel as NumPy arrays (`ship`/`unship`) and become tensors again in the main process.
 """

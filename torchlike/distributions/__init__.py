@@ -1,0 +1,12 @@
+"""torch.distributions (a first part): the Distribution base class, constraints, and the Normal, Uniform, Bernoulli
+and Categorical distributions (and Beta, whose samples come from its own stream) with PyTorch's sampling (the same random streams), log_prob, entropy, moments, expand
+and argument/sample validation. The other distributions, transforms and kl_divergence are not implemented yet."""
+from . import constraints
+from .bernoulli import Bernoulli
+from .beta import Beta
+from .categorical import Categorical
+from .distribution import Distribution
+from .normal import Normal
+from .uniform import Uniform
+
+__all__ = ["Bernoulli", "Beta", "Categorical", "Distribution", "Normal", "Uniform", "constraints"]
