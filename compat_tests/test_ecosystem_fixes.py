@@ -53,3 +53,88 @@ def test_complex32_dtype_object():
     for make in (lambda: TL.ones(2, dtype=TL.complex32), lambda: TL.zeros(2).to(TL.complex32)):
         with pytest.raises(RuntimeError, match="complex32"):
             make()
+
+
+def _torch_twin_of(relpath):
+    """One of torchlike/vision's model files executed on real torch (`torchlike` read as `torch`)."""
+    import os
+    import types
+    from torchlike.vision.models import _api
+    path = os.path.join(os.path.dirname(TL.__file__), "vision", relpath)
+    src = open(path).read().replace("import torchlike as torch", "import torch")
+    src = src.replace("from torchlike import", "from torch import").replace("from torchlike.", "from torch.")
+    src = src.replace("from ._api import", "from torchlike.vision.models._api import")
+    assert "torchlike" not in src.replace("torchlike.vision.models._api", "")
+    mod = types.ModuleType("twin")
+    saved = dict(_api._MODELS)
+    try:
+        exec(compile(src, path, "exec"), mod.__dict__)
+    finally:
+        _api._MODELS.clear()
+        _api._MODELS.update(saved)
+    return mod
+
+
+def test_densenet_counts_keys_and_init_match_torch():
+    """torchvision.models.densenet (segmentation-models-pytorch imports it): torchvision's parameter counts and
+    state_dict keys; a seed gives the same weights as the same file run on real torch, and the same outputs."""
+    import numpy as np
+    from torchlike.vision import models
+    TL.manual_seed(0)
+    m = models.DenseNet(growth_rate=8, block_config=(2, 3), num_init_features=16, num_classes=5)
+    TH.manual_seed(0)
+    ref = _torch_twin_of("models/densenet.py").DenseNet(growth_rate=8, block_config=(2, 3), num_init_features=16,
+                                                        num_classes=5)
+    sd, rsd = m.state_dict(), ref.state_dict()
+    assert list(sd) == list(rsd) and "features.denseblock1.denselayer2.conv2.weight" in sd
+    for k in rsd:
+        np.testing.assert_array_equal(sd[k].numpy(), rsd[k].numpy(), err_msg=k)
+    x = np.random.default_rng(0).standard_normal((2, 3, 32, 32)).astype(np.float32)
+    y, r = m(TL.from_numpy(x)), ref(TH.from_numpy(x))
+    np.testing.assert_allclose(y.detach().numpy(), r.detach().numpy(), rtol=1e-4, atol=1e-5)
+    y.sum().backward()
+    r.sum().backward()
+    w = "features.denseblock1.denselayer1.conv1.weight"
+    np.testing.assert_allclose(dict(m.named_parameters())[w].grad.numpy(),
+                               dict(ref.named_parameters())[w].grad.numpy(), rtol=1e-3, atol=1e-5)
+
+
+def test_densenet_memory_efficient_same_gradients():
+    from torchlike.vision import models
+    grads = []
+    for eff in (False, True):
+        TL.manual_seed(1)
+        m = models.DenseNet(growth_rate=4, block_config=(2, 2), num_init_features=8, num_classes=3,
+                            memory_efficient=eff)
+        m(TL.randn(1, 3, 16, 16, generator=None)).sum().backward()
+        grads.append(m.features.denseblock1.denselayer1.conv1.weight.grad)
+    assert TL.allclose(grads[0], grads[1], rtol=1e-5, atol=1e-6)
+
+
+def test_frozen_batchnorm2d_matches_batchnorm_eval():
+    """torchvision.ops.FrozenBatchNorm2d (timm imports it): eval-mode BatchNorm2d with fixed buffers; a BatchNorm2d
+    state_dict (with num_batches_tracked) loads into it."""
+    from torchlike.vision.ops import FrozenBatchNorm2d
+    from torchlike.vision.ops.misc import FrozenBatchNorm2d as F2
+    assert F2 is FrozenBatchNorm2d
+    TL.manual_seed(0)
+    bn = TL.nn.BatchNorm2d(4)
+    bn(TL.randn(8, 4, 3, 3) * 2 + 1)
+    bn.weight.data.uniform_(0.5, 1.5)
+    bn.bias.data.uniform_(-1, 1)
+    bn.eval()
+    fb = FrozenBatchNorm2d(4)
+    assert repr(fb) == "FrozenBatchNorm2d(4, eps=1e-05)"
+    assert sorted(n for n, _ in fb.named_buffers()) == ["bias", "running_mean", "running_var", "weight"]
+    assert list(fb.parameters()) == []
+    fb.load_state_dict(bn.state_dict())
+    x = TL.randn(2, 4, 5, 5)
+    assert TL.allclose(fb(x), bn(x), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_densenet121_parameter_count():
+    from torchlike.vision import models
+    m = models.densenet121()
+    assert sum(p.numel() for p in m.parameters()) == 7978856 == models.DenseNet121_Weights.DEFAULT.meta["num_params"]
+    assert len(m.state_dict()) == len(_torch_twin_of("models/densenet.py").densenet121().state_dict())

@@ -217,14 +217,21 @@ def get_printoptions():
     return _tensor_str.get_printoptions()
 
 
-_LAZY_MODULES = ("_dynamo", "accelerator", "distributed", "multiprocessing", "profiler", "nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
+_LAZY_MODULES = ("_dynamo", "accelerator", "distributed", "multiprocessing", "profiler", "fx", "nn", "optim", "utils", "vision", "func", "testing", "serialization", "hub", "distributions",
                  "jit", "onnx", "backends", "special", "amp", "overrides", "_C", "compiler", "futures",
-                 "library")
+                 "library", "cpu")
 _LAZY_ATTRS = {"ops": "_op_namespaces", "UntypedStorage": "_untyped_storage", "PyTorchFileReader": "_serialization.filereader", "autocast": "amp", "from_dlpack": "_dlpack", "to_dlpack": "_dlpack", "save": "serialization", "load": "serialization", "compile": "_compile", "ScriptModule": "jit",
                "Future": "futures",
-               **{n: "_autocast_state" for n in ("is_autocast_enabled", "get_autocast_dtype", "is_autocast_cpu_enabled",
-                                                 "get_autocast_cpu_dtype", "get_autocast_gpu_dtype",
-                                                 "is_autocast_cache_enabled")}}
+               "GradScaler": "amp",
+               **{n: "_autocast_state" for n in (
+                   "is_autocast_enabled", "set_autocast_enabled", "get_autocast_dtype", "set_autocast_dtype",
+                   "autocast_increment_nesting", "autocast_decrement_nesting", "clear_autocast_cache",
+                   "is_autocast_cache_enabled", "set_autocast_cache_enabled", "is_autocast_cpu_enabled",
+                   "set_autocast_cpu_enabled", "get_autocast_cpu_dtype", "set_autocast_cpu_dtype",
+                   "get_autocast_gpu_dtype", "set_autocast_gpu_dtype", "is_autocast_xla_enabled",
+                   "set_autocast_xla_enabled", "get_autocast_xla_dtype", "set_autocast_xla_dtype",
+                   "is_autocast_ipu_enabled", "set_autocast_ipu_enabled", "get_autocast_ipu_dtype",
+                   "set_autocast_ipu_dtype")}}
 
 
 def __getattr__(name):
@@ -252,7 +259,6 @@ _NO_TORCH_FUNCTION = frozenset((
 
 from . import _breadth  # noqa: E402  (small census names; an existing definition wins)
 globals().update({_k: getattr(_breadth, _k) for _k in _breadth.__all__ if _k not in globals()})
-from . import special  # noqa: E402,F401
 
 
 def _dispatchable_namespace():

@@ -32,11 +32,13 @@ def sym_int(a):
 
 
 def sym_max(a, b):
-    return builtins.max(a, b)
+    r = builtins.max(a, b)
+    return float(r) if isinstance(a, float) or isinstance(b, float) else r
 
 
 def sym_min(a, b):
-    return builtins.min(a, b)
+    r = builtins.min(a, b)
+    return float(r) if isinstance(a, float) or isinstance(b, float) else r
 
 
 def sym_not(a):
@@ -217,7 +219,7 @@ def index_put_(input, indices, values, accumulate=False):
     return input.index_put_(indices, values, accumulate)
 
 
-def frobenius_norm(input, dim=(-2, -1), keepdim=False, *, out=None):
+def frobenius_norm(input, dim, keepdim=False, *, out=None):
     from . import linalg
     return linalg.vector_norm(input, 2, dim=dim, keepdim=keepdim, out=out)
 

@@ -51,3 +51,5 @@ def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, require
 
 def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     return _freq(_np.fft.rfftfreq(n, d), dtype, device, requires_grad, out)
+
+from ._tensor import Tensor  # noqa: E402,F401  (torch.fft re-exports it)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import jax
 
-from .. import _device, _trace_state, _dtype as D
+from .. import _autocast, _device, _trace_state, _dtype as D
 from .._tensor import Tensor, as_tensor_arg, from_array
 from ..autograd import _graph, grad_mode
 from ._registry import OPS, Op, freeze
@@ -57,6 +57,8 @@ def prepare(op: Op, args, kwargs):
             v = vals[i] = as_tensor_arg(v)
             if isinstance(v, Tensor):
                 tensors.append(v)
+    if _autocast.ACTIVE:        # inside a torch.autocast region: PyTorch's per-op cast policy
+        tensors = _autocast.apply(op, vals, tensors)
     for i in op.tensor_only:
         if not isinstance(vals[i], Tensor):
             raise TypeError(f"{op.name}(): argument '{op.names[i]}' (position {i + 1}) must be Tensor, "

@@ -170,7 +170,7 @@ def _nextafter(input, other):
 @functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
 def _polygamma_fn(n, x):
     if n == 0:
-        return jnp.where(x == 0, -jnp.inf, jax.scipy.special.digamma(x))
+        return jnp.where(x == 0, jnp.copysign(jnp.inf, -x), jax.scipy.special.digamma(x))   # -0.0: +inf
     return jax.scipy.special.polygamma(n, x)
 
 

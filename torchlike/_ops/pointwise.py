@@ -378,7 +378,7 @@ for _name, _f, _alias in (
         ("atanh", jnp.arctanh, ("arctanh",)), ("sigmoid", jax.nn.sigmoid, ()),
         ("erf", jax.scipy.special.erf, ()), ("erfc", jax.scipy.special.erfc, ()),
         ("erfinv", jax.scipy.special.erfinv, ()), ("lgamma", jax.scipy.special.gammaln, ()),
-        ("digamma", lambda x: jnp.where(x == 0, -jnp.inf, jax.scipy.special.digamma(x)), ()),
+        ("digamma", lambda x: jnp.where(x == 0, jnp.copysign(jnp.inf, -x), jax.scipy.special.digamma(x)), ()),
         ("i0", jax.scipy.special.i0, ()),
         ("sinc", jnp.sinc, ()), ("reciprocal", lambda x: 1 / x, ()), ("deg2rad", jnp.deg2rad, ()),
         ("rad2deg", jnp.rad2deg, ())):

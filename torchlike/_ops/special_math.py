@@ -17,6 +17,8 @@ import jax.numpy as jnp
 import jax.scipy.special as jss
 from jax import lax
 
+from .pointwise import _true_div
+
 # --- Cephes coefficient tables (highest power first) -------------------------------------------------------------
 
 _AIRY_AN = (0.346538101525629, 12.007595273964581, 76.27960536152345, 168.08922493463058, 159.75639135016442,
@@ -236,16 +238,21 @@ def _airy_series(x):
     return 0.355028053887817239260 * f - 0.258819403792806798405 * g
 
 
+def _div3(v):
+    """v / 3 correctly rounded (XLA may multiply by a rounded 1/3 instead)."""
+    return _true_div(v, jnp.asarray(3.0, v.dtype))
+
+
 def airy_ai(x):
     xn = jnp.where(x < -2.09, x, -3.0)                 # oscillating side: Ai from its asymptotic expansion
-    zn = -2.0 * xn * jnp.sqrt(-xn) / 3.0
+    zn = _div3(-2.0 * xn * jnp.sqrt(-xn))             # the phase's rounding matters: sin(zn + pi/4) for large zn
     z = 1.0 / zn
     zz = z * z
     t = zn + 0.25 * math.pi
     neg = _RSQRTPI / jnp.sqrt(jnp.sqrt(-xn)) * (jnp.sin(t) * (1.0 + zz * _polevl(zz, _AIRY_AFN) / _polevl(zz, _AIRY_AFD))
                                                 - jnp.cos(t) * (z * _polevl(zz, _AIRY_AGN) / _polevl(zz, _AIRY_AGD)))
     xp = jnp.where(x >= 2.09, x, 3.0)                  # decaying side
-    zp = 2.0 * xp * jnp.sqrt(xp) / 3.0
+    zp = _div3(2.0 * xp * jnp.sqrt(xp))
     pos = _RSQRTPI * (_polevl(1.0 / zp, _AIRY_AN) / _polevl(1.0 / zp, _AIRY_AD)) / \
         (2.0 * jnp.sqrt(jnp.sqrt(xp)) * jnp.exp(zp))
     mid = _airy_series(jnp.where((x >= -2.09) & (x < 2.09) | jnp.isnan(x), x, 0.0))
@@ -379,18 +386,36 @@ def entr(x):
 entr.defjvp(lambda p, t: (entr(p[0]), t[0] * -(1.0 + jnp.log(p[0]))))
 
 
+@jax.custom_jvp
 def xlog1py(x, y):
     r = jnp.where(x == 0, 0.0, x * jnp.log1p(y))
     return jnp.where(jnp.isnan(y), y, r).astype(x.dtype)
+
+
+xlog1py.defjvp(lambda p, t: (xlog1py(*p), t[0] * jnp.log1p(p[1]) + t[1] * p[0] / (p[1] + 1.0)))
 
 
 def ndtr(x):
     return (1.0 + jss.erf(x * (1.0 / math.sqrt(2.0)))) * 0.5
 
 
+def _erfcx_pos(x):
+    """erfcx(x) for x >= 0 in float64: exp(x^2) erfc(x) below 5, Laplace's continued fraction above (jax's
+    exp(x^2) erfc(x) loses erfc to underflow: 0 from x ~ 9.2 in float32 and ~ 26.2 in float64)."""
+    near = jnp.exp(x * x) * jss.erfc(jnp.minimum(x, 5.0))
+    xf = jnp.maximum(x, 5.0)
+    cf = xf
+    for k in range(60, 0, -1):
+        cf = xf + (k / 2.0) / cf
+    return jnp.where(x < 5.0, near, _RSQRTPI / cf)
+
+
 @jax.custom_jvp
 def erfcx(x):
-    return jss.erfcx(x)
+    w = x.astype(jnp.float64) if jax.config.jax_enable_x64 else x
+    r = _erfcx_pos(jnp.abs(w))
+    r = jnp.where(w < 0, 2.0 * jnp.exp(w * w) - r, r)
+    return jnp.where(jnp.isnan(w), w, r).astype(x.dtype)
 
 
 erfcx.defjvp(lambda p, t: (lambda r: (r, t[0] * (2.0 * p[0] * r - 2.0 / math.sqrt(math.pi))))(erfcx(p[0])))
@@ -453,14 +478,29 @@ def _igamma_tangent(a, x):
     return jnp.exp((a - 1.0) * jnp.log(x) - x - jss.gammaln(a))
 
 
+def _igamma_kernel(a, x, lower):
+    """P(a, x) (lower) or Q(a, x) with torch's values on the boundary: NaN for a < 0 or x < 0, a == 0, x == 0 and
+    the infinities as calc_igamma/calc_igammac set them; the half types computed in float32."""
+    d = a.dtype
+    if d in (jnp.float16, jnp.bfloat16):
+        a, x = a.astype(jnp.float32), x.astype(jnp.float32)
+    lo, hi = (0.0, 1.0) if lower else (1.0, 0.0)
+    r = (lax.igamma if lower else lax.igammac)(a, x)
+    r = jnp.where(jnp.isinf(x), hi, r)
+    r = jnp.where(jnp.isinf(a), jnp.where(jnp.isinf(x), jnp.nan, lo), r)
+    r = jnp.where(x == 0, lo, r)
+    r = jnp.where(a == 0, jnp.where(x > 0, hi, jnp.nan), r)
+    return jnp.where((x < 0) | (a < 0), jnp.nan, r).astype(d)
+
+
 @jax.custom_jvp
 def igamma(a, x):
-    return lax.igamma(a, x)
+    return _igamma_kernel(a, x, True)
 
 
 @jax.custom_jvp
 def igammac(a, x):
-    return lax.igammac(a, x)
+    return _igamma_kernel(a, x, False)
 
 
 igamma.defjvp(lambda p, t: (igamma(*p), t[1] * _igamma_tangent(*p)))
@@ -469,7 +509,17 @@ igammac.defjvp(lambda p, t: (igammac(*p), -t[1] * _igamma_tangent(*p)))
 
 @jax.custom_jvp
 def zeta(x, q):
-    return jss.zeta(x, q)
+    """Hurwitz zeta with torch's domain rules (x == 1: inf, x < 1: NaN, q a non-positive integer: inf, q <= 0 with
+    a non-integral x: NaN); float32 computed in float64, as torch accumulates it on the CPU."""
+    d = x.dtype
+    if d == jnp.float32 and jax.config.jax_enable_x64:
+        x, q = x.astype(jnp.float64), q.astype(jnp.float64)
+    r = jss.zeta(x, q)
+    r = jnp.where((q <= 0) & (x != jnp.floor(x)), jnp.nan, r)
+    r = jnp.where((q <= 0) & (q == jnp.floor(q)), jnp.inf, r)
+    r = jnp.where(jnp.isposinf(x), jnp.where(q < 1, jnp.inf, jnp.where(q == 1, 1.0, jnp.where(q > 1, jnp.nan, r))), r)
+    r = jnp.where(x < 1, jnp.nan, jnp.where(x == 1, jnp.inf, r))
+    return r.astype(d)
 
 
 zeta.defjvp(lambda p, t: (zeta(*p), t[1] * -p[0] * zeta(p[0] + 1.0, p[1])))

@@ -75,6 +75,12 @@ class TorchPickler(pickle._Pickler):
             return (Size, (tuple(obj),))
         return NotImplemented
 
+    def save(self, obj, save_persistent_id=True):
+        if type(obj) is not dict and isinstance(obj, dict) and id(obj) not in self.memo and _reduces_to_dict(obj):
+            self.save_dict(obj)             # e.g. a Module's parameter registry: a plain dict, as in PyTorch's pickle
+            return
+        super().save(obj, save_persistent_id)
+
     def save_global(self, obj, name=None):
         mapped = names.torch_name(obj, name)
         if mapped is None:
@@ -89,6 +95,15 @@ class TorchPickler(pickle._Pickler):
         self.memoize(obj)
 
 
+def _reduces_to_dict(obj):
+    """A dict subclass that declares (by its __reduce_ex__) that it pickles as a plain dict of its items."""
+    reduce_ex = getattr(type(obj), "__reduce_ex__", None)
+    if reduce_ex is None or reduce_ex is dict.__reduce_ex__:
+        return False
+    rv = obj.__reduce_ex__(2)
+    return isinstance(rv, tuple) and len(rv) == 2 and rv[0] is dict
+
+
 def _tensor_args(t):
     """(storage ref, offset, size, stride) of a tensor whose dtype matches its storage's (else a compact copy)."""
     st = t._storage
@@ -98,19 +113,35 @@ def _tensor_args(t):
     return (_StorageRef(st, t._dtype), t._offset, tuple(t._size), tuple(t._stride))
 
 
+# torchlike keeps some per-tensor implementation state in the tensor's __dict__ (PyTorch keeps it in C++, out of
+# pickles): the cached leaf accumulator and leaf hooks (autograd), forward-AD tangents, pinned/inference flags, the
+# jax bridge's placeholder. None of it is saved.
+_PRIVATE_STATE = frozenset({"_accumulate", "_leaf_hooks", "_post_acc_hooks", "_fw_tangent", "_inference", "_pinned",
+                            "_placeholder"})
+
+
+def _tensor_state(t):
+    """The Python attributes PyTorch would pickle with the tensor (None when there are none)."""
+    d = t.__dict__
+    if not d:
+        return None
+    state = {k: v for k, v in d.items() if k not in _PRIVATE_STATE}
+    return state or None
+
+
 def _reduce_tensor(t):
     from .._tensor import Tensor
     from ..nn.parameter import Parameter
-    state = t.__dict__ or None
+    state = _tensor_state(t)
     if isinstance(t, Parameter):
         data = Tensor._wrap(t._storage, t._size, t._stride, t._offset, t._dtype, contig=t._contig)
         if not state:
             return (R._rebuild_parameter, (data, t.requires_grad, collections.OrderedDict()))
-        return (R._rebuild_parameter_with_state, (data, t.requires_grad, collections.OrderedDict(), dict(state)))
+        return (R._rebuild_parameter_with_state, (data, t.requires_grad, collections.OrderedDict(), state))
     args = _tensor_args(t) + (t.requires_grad, collections.OrderedDict())
     if type(t) is Tensor and not state:
         return (R._rebuild_tensor_v2, args)
-    return (R._rebuild_from_type_v2, (R._rebuild_tensor_v2, type(t), args, dict(state) if state else None))
+    return (R._rebuild_from_type_v2, (R._rebuild_tensor_v2, type(t), args, state))
 
 
 def dumps(obj, protocol):

@@ -33,6 +33,12 @@ class DeviceMesh:
     def get_rank(self):
         return c10d.get_rank()
 
+    def get_coordinate(self):
+        """This rank's coordinates in the mesh (None when it is not part of it)."""
+        import numpy as np
+        where = np.argwhere(self.mesh == c10d.get_rank())
+        return [int(c) for c in where[0]] if len(where) else None
+
     def get_group(self, mesh_dim=None):
         return c10d.GroupMember.WORLD
 
@@ -50,3 +56,4 @@ def init_device_mesh(device_type, mesh_shape, *, mesh_dim_names=None, backend_ov
         c10d.init_process_group()
     return DeviceMesh(device_type, np.arange(int(np.prod(mesh_shape))).reshape(mesh_shape),
                       mesh_dim_names=mesh_dim_names)
+

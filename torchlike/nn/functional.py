@@ -19,3 +19,24 @@ def _dispatchable_functional():
 
 
 _dispatchable_functional()
+
+
+# names torch.nn.functional re-exports (census of issue 14)
+from ..overrides import (handle_torch_function, has_torch_function, has_torch_function_unary,  # noqa: E402,F401
+                         has_torch_function_variadic)
+from .._tensor import Tensor  # noqa: E402,F401
+from .._breadth import conv_tbc  # noqa: E402,F401
+BroadcastingList1 = BroadcastingList2 = BroadcastingList3 = list   # TorchScript annotations; plain lists eagerly
+
+
+def boolean_dispatch(arg_name, arg_index, default, if_true, if_false, module_name, func_name):
+    """Pick if_true/if_false by a boolean argument (torch's helper behind max_pool2d's return_indices)."""
+    def fn(*args, **kwargs):
+        flag = kwargs[arg_name] if arg_name in kwargs else (args[arg_index] if arg_index < len(args) else default)
+        return if_true(*args, **kwargs) if flag else if_false(*args, **kwargs)
+    fn.__module__, fn.__name__ = module_name, func_name
+    return fn
+
+
+def assert_int_or_pair(arg, arg_name, message):
+    assert isinstance(arg, int) or len(arg) == 2, message.format(arg_name)

@@ -280,3 +280,5 @@ kaiming_uniform = _make_deprecate(kaiming_uniform_)
 kaiming_normal = _make_deprecate(kaiming_normal_)
 orthogonal = _make_deprecate(orthogonal_)
 sparse = _make_deprecate(sparse_)
+
+from .._tensor import Tensor  # noqa: E402,F401  (torch.nn.init re-exports it)

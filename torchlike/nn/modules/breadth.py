@@ -65,6 +65,46 @@ def _lrn_window(channels, size):
     return m
 
 
+def _lrn_back_window(channels, size):
+    """The channels whose go*out/scale ratios torch's legacy backward sums for each channel."""
+    pre = int(size - (size - 1) / 2)
+    c = np.arange(channels)[:, None]
+    j = np.arange(channels)[None, :]
+    return ((j >= c - pre) & (j <= c + size - 1 - pre)).astype(np.float64)
+
+
+def _cross_map_lrn2d_function():
+    from ...autograd.function import Function
+
+    class _CrossMapLRN2dFn(Function):
+        """torch's legacy cross-map LRN, with its hand-written backward (not the exact derivative of the forward:
+        the two use differently placed channel windows), so gradients match PyTorch's."""
+
+        @staticmethod
+        def forward(ctx, input, size, alpha, beta, k):
+            import torchlike
+            sq = input * input
+            m = torchlike.tensor(_lrn_window(input.size(1), size), dtype=input.dtype)
+            scale = torchlike.einsum("cj,njhw->nchw", m, sq) * (alpha / size) + k
+            output = scale.pow(-beta) * input
+            ctx.save_for_backward(input, output, scale)
+            ctx.size, ctx.alpha, ctx.beta = size, alpha, beta
+            return output
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            import torchlike
+            input, output, scale = ctx.saved_tensors
+            b = torchlike.tensor(_lrn_back_window(input.size(1), ctx.size), dtype=input.dtype)
+            accum = torchlike.einsum("cj,njhw->nchw", b, grad_output * output / scale)
+            grad = scale.pow(-ctx.beta) * grad_output - (2 * ctx.alpha * ctx.beta / ctx.size) * input * accum
+            return grad, None, None, None, None
+    return _CrossMapLRN2dFn
+
+
+_CROSS_MAP = []
+
+
 class CrossMapLRN2d(Module):
     """Local response normalisation across channels of a 4-D input (torch's legacy cross-map LRN)."""
 
@@ -73,12 +113,11 @@ class CrossMapLRN2d(Module):
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
 
     def forward(self, input):
-        import torchlike
         if input.dim() != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
-        m = torchlike.tensor(_lrn_window(input.size(1), self.size), dtype=input.dtype)
-        scale = torchlike.einsum("cj,njhw->nchw", m, input * input) * (self.alpha / self.size) + self.k
-        return scale.pow(-self.beta) * input
+        if not _CROSS_MAP:
+            _CROSS_MAP.append(_cross_map_lrn2d_function())
+        return _CROSS_MAP[0].apply(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self):
         return "{size}, alpha={alpha}, beta={beta}, k={k}".format(**self.__dict__)

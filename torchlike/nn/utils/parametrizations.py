@@ -8,7 +8,9 @@ from . import parametrize
 from .spectral_norm import _normalize
 from .weight_norm import _weight_norm, norm_except_dim
 
-__all__ = ["weight_norm", "spectral_norm"]
+from ._orthogonal import orthogonal  # noqa: E402,F401
+
+__all__ = ["orthogonal", "weight_norm", "spectral_norm"]
 
 
 class _WeightNorm(Module):
