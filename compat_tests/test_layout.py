@@ -39,6 +39,8 @@ LAYOUTS = {
 def _make(lib, name):
     shape, fn = LAYOUTS[name]
     n = int(np.prod(shape))
+    if n == 0:        # (torch.tensor of an empty ndarray keeps NumPy's zero strides; start from empty() instead)
+        return fn(lib, lib.empty(shape))
     return fn(lib, lib.tensor(_BASE[:n].reshape(shape) + 2.0))
 
 

@@ -12,7 +12,7 @@ import torch.nn.modules as TM
 import torchlike.nn as TLN
 
 # torch-internal implementation modules with nothing a library imports (chunked linear cross-entropy kernels)
-_SKIP = {"linear_cross_entropy", "linear_cross_entropy_options", "adaptive"}
+_SKIP = {"linear_cross_entropy", "linear_cross_entropy_options"}
 PATHS = sorted(m.name for m in pkgutil.iter_modules(TM.__path__) if m.name not in _SKIP)
 
 

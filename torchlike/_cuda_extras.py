@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.machinery
 import sys
 import types
-import warnings
 
 from . import _device
 
@@ -195,71 +194,13 @@ def _nvtx_missing(*args, **kwargs):
     raise RuntimeError("NVTX functions not installed. Are you sure you have a CUDA build?")
 
 
-class autocast:
-    """torch.cuda.amp.autocast: mixed precision is not modelled; as on a build without CUDA it warns and runs in
-    the tensors' own dtypes."""
-
-    def __init__(self, enabled=True, dtype=None, cache_enabled=True):
-        if enabled and not _have():
-            warnings.warn("User provided device_type of 'cuda', but CUDA is not available. Disabling")
-        self._enabled = False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def __call__(self, func):
-        import functools
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            with self:
-                return func(*args, **kwargs)
-        return wrapper
-
-
-class GradScaler:
-    """torch.cuda.amp.GradScaler on a build without CUDA (and here always): disabled, so scale() returns its input
-    unchanged and step() is optimizer.step()."""
-
-    def __init__(self, init_scale=2.0 ** 16, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000,
-                 enabled=True):
-        if enabled and not _have():
-            warnings.warn("torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling.")
-        self._enabled = False
-        self._init_scale = init_scale
-
-    def scale(self, outputs):
-        return outputs
-
-    def unscale_(self, optimizer):
-        pass
-
-    def step(self, optimizer, *args, **kwargs):
-        return optimizer.step(*args, **kwargs)
-
-    def update(self, new_scale=None):
-        pass
-
-    def get_scale(self):
-        return 1.0
-
-    def is_enabled(self):
-        return self._enabled
-
-    def state_dict(self):
-        return {}
-
-    def load_state_dict(self, state_dict):
-        pass
-
-
 def _submodules(parent):
     """torch.cuda.amp, torch.cuda.nvtx and torch.cuda.graphs (importable as `import torch.cuda.amp`)."""
     out = {}
-    for name, attrs in (("amp", {"autocast": autocast, "GradScaler": GradScaler}),
+    from .amp import _cuda as amp     # torch.cuda.amp: the deprecated spellings of torch.amp's autocast/GradScaler
+    amp_attrs = {n: getattr(amp, n) for n in amp.__all__}
+    amp_attrs["common"] = types.SimpleNamespace(amp_definitely_not_available=amp.amp_definitely_not_available)
+    for name, attrs in (("amp", amp_attrs),
                         ("nvtx", {n: _nvtx_missing for n in ("range_push", "range_pop", "mark", "range_start",
                                                              "range_end", "range")}),
                         ("graphs", {"CUDAGraph": CUDAGraph, "graph": graph,

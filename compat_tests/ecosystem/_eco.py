@@ -50,9 +50,17 @@ def same_output(tl, th, rtol=1e-4, atol=1e-5):
     return diffs
 
 
-def check_script(script, *args, rtol=1e-4, atol=1e-5, timeout=900):
-    """The script runs to the end under both and prints the same (within tolerance)."""
-    rc, th_out, th_err = run(script, *args, timeout=timeout)
+# For libraries that import torchvision even under real PyTorch (timm, segmentation-models-pytorch): PyPI's
+# torchvision needs PyTorch's CUDA build, so the oracle run gets torchlike's facade executed on real torch
+# (oracle_torchvision/). Pass th_env=ORACLE_TORCHVISION to check_script.
+ORACLE_TORCHVISION = {"PYTHONPATH": os.pathsep.join(
+    p for p in (os.path.join(HERE, "oracle_torchvision"), os.environ.get("PYTHONPATH")) if p)}
+
+
+def check_script(script, *args, rtol=1e-4, atol=1e-5, timeout=900, th_env=None):
+    """The script runs to the end under both and prints the same (within tolerance). th_env: extra environment for
+    the run under real PyTorch only."""
+    rc, th_out, th_err = run(script, *args, timeout=timeout, env=th_env)
     assert rc == 0, f"the script fails under real PyTorch:\n{th_err[-3000:]}"
     rc, tl_out, tl_err = run(script, *args, torchlike=True, timeout=timeout)
     assert rc == 0, f"the script fails under torchlike:\n{tl_err[-5000:]}"

@@ -23,7 +23,7 @@ from operator import is_
 
 import jax
 
-from .. import _trace_state
+from .. import _autocast, _trace_state
 from .._tensor import Tensor, from_array
 from ..autograd import grad_mode
 from ._trace import Program
@@ -304,7 +304,7 @@ class CompiledFunction:
         spec = _ArgsSpec(args, kwargs)
         r = self._reach(args, kwargs)
         modules, optims, params = r.modules, r.optims, r.params
-        key = (spec.key(), grad_mode.is_grad_enabled(), r.scalars, r.ids,
+        key = (spec.key(), (grad_mode.is_grad_enabled(), _autocast.key()), r.scalars, r.ids,
                (r.training, tuple([p._requires_grad for p in params]), tuple([p._grad is not None for p in params]),
                 tuple([len(o.state) for o in optims]), r.hyper))
         prog = self._cache.get(key)

@@ -5,6 +5,7 @@ import collections
 
 import jax
 
+from .. import _autocast
 from .._tensor import Tensor, from_array
 from ..autograd import _graph, grad_mode
 from ..nn.modules.module import Module
@@ -54,7 +55,7 @@ def build_forward(progs, fn, params, state_key, args, kwargs):
     from .._jax_random import _key_storage
     spec = _ArgsSpec(args, kwargs)
     grad_on = grad_mode.is_grad_enabled()
-    key = (spec.key(), grad_on, state_key, tuple(p._requires_grad for p in params))
+    key = (spec.key(), (grad_on, _autocast.key()), state_key, tuple(p._requires_grad for p in params))
     entry = progs.get(key)
     if entry is None:
         _key_storage(R._default())

@@ -362,7 +362,7 @@ def _cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 # --- linalg.vecdot and norms -------------------------------------------------------------------------------
 
 def _vecdot_check(x, y, dim=-1):
-    float_check("linalg.vecdot", x)
+    float_check("linalg.vecdot", x, low="ok")      # half/bfloat16 are fine (as in torch)
     if x.dtype is not y.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
                            f"{scalar_name(x.dtype)} and y of type {scalar_name(y.dtype)} instead")

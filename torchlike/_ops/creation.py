@@ -127,7 +127,11 @@ full_like = _like(full)
 
 
 def _new(fn):
-    def new(self, *args, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    def new(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        if size is not None:  # new_ones(size=(2, 3)), as PyTorch's signature names the size argument
+            if args:
+                raise TypeError(f"new_{fn.__name__}() got multiple values for argument 'size'")
+            args = (size,)
         return fn(*args, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
     new.__name__ = "new_" + fn.__name__
     return new

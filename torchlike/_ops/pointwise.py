@@ -152,6 +152,8 @@ def _fmod(input, other):
 
 def _pow_check(input, exponent):
     d = D.result_type(input, exponent)
+    if d is D.bool_ and hasattr(exponent, "_storage"):      # bool ** Python number has a kernel (identity/ones)
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if d._category == 1:
         neg = (isinstance(exponent, (int,)) and exponent < 0) or \
               (hasattr(exponent, "dtype") and exponent.dtype._category == 1 and bool(np.any(np.asarray(exponent._value()) < 0)))
@@ -159,7 +161,7 @@ def _pow_check(input, exponent):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
 
 
-@register("pow", tensors=("input", "exponent"), inplace=True, out=True, check=_pow_check, reject=not_for("b", "pow"))
+@register("pow", tensors=("input", "exponent"), inplace=True, out=True, check=_pow_check)
 def _pow(input, exponent):
     if jnp.issubdtype(input.dtype, jnp.integer):
         return lax.integer_pow(input, exponent) if isinstance(exponent, int) else jnp.power(input, exponent)
@@ -391,7 +393,7 @@ def _logit(input, eps=None):
 
 
 defop("logit", _logit,
-      dtype="float", inplace=True, out=True)
+      dtype="float", inplace=True, out=True, reject=not_for("c", "logit_cpu"))
 
 for _name, _f in (("floor", jnp.floor), ("ceil", jnp.ceil), ("trunc", jnp.trunc), ("frac", lambda x: x - jnp.trunc(x))):
     _unary(_name, (lambda g: lambda x: x if jnp.issubdtype(x.dtype, jnp.integer) else g(x))(_f), dtype="same",

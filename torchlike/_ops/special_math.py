@@ -485,6 +485,7 @@ def _igamma_kernel(a, x, lower):
     if d in (jnp.float16, jnp.bfloat16):
         a, x = a.astype(jnp.float32), x.astype(jnp.float32)
     lo, hi = (0.0, 1.0) if lower else (1.0, 0.0)
+    a, x = jnp.broadcast_arrays(a, x)
     r = (lax.igamma if lower else lax.igammac)(a, x)
     r = jnp.where(jnp.isinf(x), hi, r)
     r = jnp.where(jnp.isinf(a), jnp.where(jnp.isinf(x), jnp.nan, lo), r)

@@ -71,13 +71,30 @@ def torch_name(obj, name=None):
     public = _public_home(obj, qualname)
     if public is not None:
         return public
+    if module.startswith("torchlike.nn.modules.") and qualname in _NN_MODULE_HOMES:
+        return (_NN_MODULE_HOMES[qualname], qualname)
     return ("torch" + module[len("torchlike"):], qualname)
+
+
+# nn classes that torchlike defines next to a relative but PyTorch keeps in another file of torch.nn.modules: their
+# pickled name must be PyTorch's, or PyTorch cannot load a whole saved model
+_NN_MODULE_HOMES = {
+    **dict.fromkeys(("InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d",
+                     "LazyInstanceNorm3d"), "torch.nn.modules.instancenorm"),
+    **dict.fromkeys(("PixelShuffle", "PixelUnshuffle"), "torch.nn.modules.pixelshuffle"),
+    **dict.fromkeys(("Fold", "Unfold"), "torch.nn.modules.fold"),
+    **dict.fromkeys(("FractionalMaxPool2d", "FractionalMaxPool3d"), "torch.nn.modules.pooling"),
+    "AdaptiveLogSoftmaxWithLoss": "torch.nn.modules.adaptive",
+    "ChannelShuffle": "torch.nn.modules.channelshuffle",
+    "CrossMapLRN2d": "torch.nn.modules.normalization",
+    "MultiheadAttention": "torch.nn.modules.activation",
+}
 
 
 def _public_home(obj, qualname):
     """torchlike keeps many functions in private modules (torchlike._ops...): name them by their public home."""
     module = obj.__module__
-    if not module.startswith("torchlike._"):
+    if not any(part.startswith("_") for part in module.split(".")[1:]):      # (torchlike._ops, torchlike.nn._functional)
         return None
     import torchlike
     short = qualname.rsplit(".", 1)[-1]
@@ -86,7 +103,8 @@ def _public_home(obj, qualname):
             mod = importlib.import_module(home)
         except ImportError:
             continue
-        if getattr(mod, short, None) is obj:
+        public = getattr(mod, short, None)
+        if public is obj or (public is not None and getattr(public, "__wrapped__", None) is obj):
             return ("torch" + home[len("torchlike"):], short)
     if getattr(torchlike.Tensor, short, None) is obj:
         return ("torch._C.TensorBase", short)

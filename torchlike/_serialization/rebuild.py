@@ -66,6 +66,7 @@ class LoadedStorage:
     def _moved(self, dev):
         out = LoadedStorage(self._raw, self.location, self.key)
         out._device = _device.canonical(dev)
+        out.resizable = self.resizable
         return out
 
     def cpu(self):

@@ -1,11 +1,9 @@
-"""torch.amp: `GradScaler` (dynamic loss scaling, PyTorch's algorithm) and `autocast`.
-
-Autocast regions are not modelled by torchlike: `autocast(enabled=False)` is exact; an enabled region warns and runs
-in full precision (for 'cuda' with PyTorch's own "CUDA is not available. Disabling" warning, as on a CPU-only build),
-and `is_autocast_available` answers False."""
+"""torch.amp: autocast regions (PyTorch's mixed-precision cast policy, see torchlike/_autocast.py), GradScaler
+(dynamic loss scaling), custom_fwd/custom_bwd."""
 from __future__ import annotations
 
-from .autocast_mode import autocast, custom_bwd, custom_fwd, is_autocast_available
-from .grad_scaler import GradScaler, OptState
+from .autocast_mode import (_enter_autocast, _exit_autocast, autocast, custom_bwd, custom_fwd,  # noqa: F401
+                            is_autocast_available)
+from .grad_scaler import GradScaler, OptState  # noqa: F401
 
 __all__ = ["autocast", "custom_bwd", "custom_fwd", "is_autocast_available", "GradScaler"]

@@ -40,6 +40,13 @@ print("iou", f"{smp.metrics.iou_score(tp, fp, fn, tn, reduction='micro').item():
 
 fpn = smp.FPN(encoder_name="tu-resnet18", encoder_weights=None, classes=1)
 print(type(fpn.encoder).__name__, sum(p.numel() for p in fpn.parameters()))
+# smp first builds a throw-away timm model under `with torch.device("meta")` (no random draws on PyTorch); where
+# that fails it builds it on the CPU, which draws. Re-initialise from a fresh seed so the comparison does not depend
+# on that probe.
+torch.manual_seed(1)
+for m in fpn.modules():
+    if hasattr(m, "reset_parameters"):
+        m.reset_parameters()
 out = fpn(x)
 show("fpn", out)
 l2 = smp.losses.FocalLoss(mode="binary")(out, mask[:, :1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from ... import _autocast
 from ..._ops import FUNCTIONS as _F, creation as _creation, dispatch as _dispatch, nn_misc as _misc, nn_pool as _pool
 
 conv1d = _F["conv1d"]
@@ -118,6 +119,8 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def adaptive_avg_pool3d(input, output_size):
+    if _autocast.ACTIVE:        # autocast region: float32 (PyTorch's CPU policy), also for the mean shortcut
+        input, = _autocast.cast("adaptive_avg_pool3d", input)
     size = _adaptive_size("adaptive_avg_pool3d", _list_with_default(output_size, input.size()), 3)
     if len(size) == 3 and tuple(size) == (1, 1, 1) and input.dim() in (4, 5) and all(input.shape[-3:]):
         return input.mean((-1, -2, -3), keepdim=True)

@@ -11,7 +11,7 @@ import math
 
 import jax.numpy as jnp
 
-from ... import _dtype as D
+from ... import _autocast, _dtype as D
 from ..._ops import dispatch
 from ..._ops._registry import OPS, Op
 from ..._tensor import Tensor
@@ -93,6 +93,8 @@ def linear(input, weight, bias=None):
         _arg_check("input", "linear", 1, input)
         _arg_check("weight", "linear", 2, weight)
         _arg_check("bias", "linear", 3, bias, optional=True)
+    if _autocast.ACTIVE:        # autocast region: PyTorch's policy (lower precision) before the dtype checks
+        input, weight, bias = _autocast.cast("linear", input, weight, bias)
     nd, wd = len(input._size), len(weight._size)
     if nd == 0 or wd == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {nd}D and {wd}D")
@@ -141,6 +143,8 @@ def bilinear(input1, input2, weight, bias=None):
     _arg_check("input2", "bilinear", 2, input2)
     _arg_check("weight", "bilinear", 3, weight)
     _arg_check("bias", "bilinear", 4, bias, optional=True)
+    if _autocast.ACTIVE:
+        input1, input2, weight, bias = _autocast.cast("bilinear", input1, input2, weight, bias)
     ts = [input1, input2, weight] + ([bias] if bias is not None else [])
     if any(t._dtype is not input1._dtype for t in ts):
         names = ["input1", "input2", "weight", "bias"]

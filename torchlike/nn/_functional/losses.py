@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from ... import _autocast
 from ..._ops import FUNCTIONS, dispatch
 from ..._ops.creation import zeros_like as _zeros_like
 from ..._ops.nn_activation import _broadcastable, _raise_broadcast, variant
@@ -93,6 +94,8 @@ def _l1(input, target, red):
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        input, target = _autocast.cast("l1_loss", input, target)
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
@@ -176,6 +179,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        input, target, weight = _autocast.cast("cross_entropy", input, target, weight)
     red = _reduction(size_average, reduce, reduction)
     class_dim = 0 if input.dim() == 1 else 1
     if tuple(input.shape) == tuple(target.shape):          # class probabilities
@@ -252,6 +257,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        input, target = _autocast.cast("kl_div", input, target)
     if size_average is not None or reduce is not None:
         red = _ENUM[legacy_get_string(size_average, reduce)]
     else:
@@ -278,6 +285,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction="mean"):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        input, target = _autocast.cast("poisson_nll_loss", input, target)
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
     if reduction not in ("none", "mean", "sum"):
@@ -322,6 +331,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 # --- embedding / ranking / margin losses ----------------------------------------------------------------
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        input1, input2, target = _autocast.cast("cosine_embedding_loss", input1, input2, target)
     red = _reduction(size_average, reduce, reduction)
     td = target.dim()
     if td not in (0, 1):
@@ -343,6 +354,8 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        input1, input2, target = _autocast.cast("margin_ranking_loss", input1, input2, target)
     red = _reduction(size_average, reduce, reduction)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
@@ -351,6 +364,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        input, target = _autocast.cast("hinge_embedding_loss", input, target)
     red = _reduction(size_average, reduce, reduction)
     where = FUNCTIONS["where"]
     zeros = _zeros_like(input)
@@ -394,6 +409,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction="mean"):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        anchor, positive, negative = _autocast.cast("triplet_margin_loss", anchor, positive, negative)
     red = _reduction(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")

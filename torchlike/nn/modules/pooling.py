@@ -223,3 +223,6 @@ class MaxUnpool3d(_MaxUnpoolNd):
     """Partial inverse of MaxPool3d (non-maximal positions set to zero)."""
     _nd = 3
 
+
+
+from .breadth import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: E402,F401  (torch.nn.modules.pooling path)

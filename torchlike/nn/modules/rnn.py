@@ -118,7 +118,14 @@ class RNNBase(Module):
     def all_weights(self):
         return [[getattr(self, weight) for weight in weights] for weights in self._all_weights]
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state["_flat_weights"] = self._flat_weights     # PyTorch's pickle carries the list (its __setstate__ reads it)
+        return state
+
     def __setstate__(self, d):
+        d = dict(d)
+        d.pop("_flat_weights", None)                     # a property here, derived from _flat_weights_names
         super().__setstate__(d)
         if "proj_size" not in d:
             self.proj_size = 0
