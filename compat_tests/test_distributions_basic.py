@@ -118,3 +118,19 @@ def test_beta_samples_follow_the_distribution():
     assert s.shape == (20000, 3) and bool(((s > 0) & (s <= 1)).all())
     np.testing.assert_allclose(s.mean(0).numpy(), d.mean.numpy(), atol=0.01)
     np.testing.assert_allclose(s.var(0).numpy(), d.variance.numpy(), atol=0.01)
+
+
+def test_beta_rsample_gradient_is_the_implicit_reparameterization():
+    """d E[f(X)] / d alpha from rsample's gradients agrees with the gradient of the exact mean (and variance)."""
+    TL.manual_seed(0)
+    c1 = TL.tensor([2.0, 0.7], requires_grad=True)
+    c0 = TL.tensor([3.0, 1.5], requires_grad=True)
+    s = TL.distributions.Beta(c1, c0).rsample((40000,))
+    s.mean(0).sum().backward()
+    est = np.stack([c1.grad.numpy(), c0.grad.numpy()])
+    c1e, c0e = TL.tensor([2.0, 0.7], requires_grad=True), TL.tensor([3.0, 1.5], requires_grad=True)
+    TL.distributions.Beta(c1e, c0e).mean.sum().backward()
+    exact = np.stack([c1e.grad.numpy(), c0e.grad.numpy()])
+    np.testing.assert_allclose(est, exact, atol=0.01)
+    b = TL.distributions.Beta(TL.tensor([2.0]), TL.tensor([3.0]))
+    assert not b.rsample((3,)).requires_grad and b.sample((3,)).shape == (3, 1)

@@ -500,3 +500,145 @@ def test_conj_and_neg_views_from_torch():
     src = {"c": x.conj(), "n": TH._neg_view(TH.tensor([1.0, -2.0]))}
     got = load_bytes(TL, save_bytes(TH, src))
     assert raw(got["c"]) == raw(src["c"].resolve_conj()) and raw(got["n"]) == raw(src["n"].resolve_neg())
+
+
+# --- torch.save of a whole module -----------------------------------------------------------------------------
+
+def _model(lib, kind):
+    nn = lib.nn
+    lib.manual_seed(0)
+    return {
+        "mlp": lambda: nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Dropout(0.1), nn.Linear(4, 2)),
+        "conv": lambda: nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.MaxPool2d(2), nn.Flatten()),
+        "norms": lambda: nn.ModuleList([nn.LayerNorm(4), nn.GroupNorm(2, 4), nn.InstanceNorm1d(4),
+                                        nn.BatchNorm1d(4)]),
+        "embedding": lambda: nn.ModuleDict({"e": nn.Embedding(10, 3, padding_idx=0), "eb": nn.EmbeddingBag(10, 3)}),
+        "lstm": lambda: nn.LSTM(3, 4, num_layers=2, batch_first=True),
+        "gru": lambda: nn.GRU(3, 4, bidirectional=True),
+        "attention": lambda: nn.MultiheadAttention(8, 2),
+        "transformer": lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16),
+        "params": lambda: nn.ParameterList([nn.Parameter(lib.ones(2)), nn.Parameter(lib.zeros(3))]),
+        "pixel": lambda: nn.Sequential(nn.PixelShuffle(2), nn.Unfold(2), nn.Fold((3, 3), 2)),
+    }[kind]()
+
+
+def _train_step(lib, model, kind):
+    """Run forward/backward (leaves autograd state behind on the parameters) and switch to eval mode."""
+    x = {"mlp": lambda: lib.ones(2, 3), "conv": lambda: lib.ones(2, 1, 6, 6), "lstm": lambda: lib.ones(2, 5, 3)}
+    if kind in x:
+        out = model(x[kind]())
+        (out[0] if isinstance(out, tuple) else out).sum().backward()
+    if kind == "attention":
+        q = lib.ones(3, 1, 8)
+        model(q, q, q)[0].sum().backward()
+    model.eval()
+
+
+def _pickle_globals(data):
+    import pickletools
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        pkl = z.read([n for n in z.namelist() if n.endswith("/data.pkl")][0])
+    return {arg.replace(" ", ".") for op, arg, _ in pickletools.genops(pkl) if op.name == "GLOBAL"}
+
+
+def _structure(obj):
+    """Types of every module's __dict__ values, recursively (what the pickle carried)."""
+    if isinstance(obj, TH.nn.Module):
+        return {k: _structure(v) for k, v in obj.__dict__.items()}
+    if isinstance(obj, dict):
+        return (type(obj).__name__, {k: _structure(v) for k, v in obj.items()})
+    if isinstance(obj, list):
+        return [_structure(v) for v in obj]
+    return type(obj).__name__
+
+
+MODEL_KINDS = ["mlp", "conv", "norms", "embedding", "lstm", "gru", "attention", "transformer", "params", "pixel"]
+
+
+def _state_values(sd):
+    return {k: raw(v) for k, v in sd.items()}
+
+
+@pytest.mark.parametrize("kind", MODEL_KINDS)
+def test_whole_model_pickles_what_torch_pickles(kind):
+    """Same globals as PyTorch's pickle of the same model (no autograd nodes, no dict subclasses, torch's module
+    paths), and PyTorch rebuilds it with the same __dict__ layout and state."""
+    tl_model, th_model = _model(TL, kind), _model(TH, kind)
+    _train_step(TL, tl_model, kind)
+    _train_step(TH, th_model, kind)
+    data = save_bytes(TL, tl_model)
+    assert _pickle_globals(data) == _pickle_globals(save_bytes(TH, th_model))
+    back = TH.load(io.BytesIO(data), weights_only=False)
+    assert _structure(back) == _structure(th_model)
+    assert back.training is False
+    assert _state_values(back.state_dict()) == _state_values(
+        {k: TH.from_numpy(np.asarray(v.detach()._value()).copy()) if v.dtype != TL.bfloat16 else v
+         for k, v in tl_model.state_dict().items()})
+
+
+def _safe_classes(lib, kind):
+    nn = lib.nn
+    return {"mlp": [nn.Sequential, nn.Linear, nn.ReLU, nn.Dropout],
+            "conv": [nn.Sequential, nn.Conv2d, nn.BatchNorm2d, nn.MaxPool2d, nn.Flatten],
+            "lstm": [nn.LSTM],
+            "transformer": [nn.TransformerEncoderLayer, nn.MultiheadAttention, nn.Linear, nn.Dropout, nn.LayerNorm,
+                            nn.modules.linear.NonDynamicallyQuantizableLinear, lib.nn.functional.relu]}[kind]
+
+
+@pytest.mark.parametrize("kind", ["mlp", "conv", "lstm", "transformer"])
+@pytest.mark.parametrize("direction", ["tl->th", "th->tl", "tl->tl"])
+def test_whole_model_weights_only_with_safe_globals(kind, direction):
+    src, dst = {"tl->th": (TL, TH), "th->tl": (TH, TL), "tl->tl": (TL, TL)}[direction]
+    model = _model(src, kind)
+    _train_step(src, model, kind)
+    data = save_bytes(src, model)
+    errors = []
+    for lib in (dst, TH):                           # without the allowlist: PyTorch's message naming the class
+        with pytest.raises(pickle.UnpicklingError) as e:
+            lib.load(io.BytesIO(data if lib is dst else save_bytes(TH, _model(TH, kind))), weights_only=True)
+        errors.append(str(e.value))
+    assert errors[0] == errors[1]
+    assert "Unsupported global: GLOBAL torch.nn.modules." in errors[0]
+    with dst.serialization.safe_globals(_safe_classes(dst, kind)):
+        got = dst.load(io.BytesIO(data), weights_only=True)
+    assert type(got).__name__ == type(model).__name__ and isinstance(got, dst.nn.Module)
+    assert got.training is False
+    ref = model.state_dict()
+    for k, v in got.state_dict().items():
+        assert raw(v) == raw(ref[k]), k
+    x = np.ones({"mlp": (2, 3), "conv": (2, 1, 6, 6), "lstm": (2, 5, 3), "transformer": (3, 1, 8)}[kind], np.float32)
+    out = got(dst.tensor(x))                        # the loaded model runs
+    out = out[0] if isinstance(out, tuple) else out
+    ref_out = model(src.tensor(x))
+    ref_out = ref_out[0] if isinstance(ref_out, tuple) else ref_out
+    np.testing.assert_allclose(np.asarray(out.detach().numpy()), np.asarray(ref_out.detach().numpy()), rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_torchlike_nn_classes_pickle_under_torch_names():
+    """Every public nn/optim class is written under the module path PyTorch itself uses."""
+    import importlib
+    import inspect
+    from torchlike._serialization.names import torch_name
+    wrong = []
+    for sub in ("nn", "optim", "optim.lr_scheduler", "utils.data"):
+        tl, th = importlib.import_module(f"torchlike.{sub}"), importlib.import_module(f"torch.{sub}")
+        for name in dir(tl):
+            obj, ref = getattr(tl, name), getattr(th, name, None)
+            if not (inspect.isclass(obj) and inspect.isclass(ref)) or not obj.__module__.startswith("torchlike"):
+                continue
+            if torch_name(obj) != (ref.__module__, ref.__qualname__):
+                wrong.append((name, torch_name(obj), (ref.__module__, ref.__qualname__)))
+    assert not wrong, wrong
+
+
+def test_tensor_autograd_state_is_not_pickled():
+    """A leaf that took part in backward (its cached AccumulateGrad), with hooks and retain_grad, pickles like
+    PyTorch's: just _rebuild_tensor_v2 / _rebuild_parameter."""
+    w = TL.nn.Parameter(TL.ones(2))
+    x = TL.ones(2, requires_grad=True)
+    x.register_hook(lambda g: g)
+    (w * x).sum().backward()
+    data = save_bytes(TL, {"w": w, "x": x})
+    assert _pickle_globals(data) == _pickle_globals(save_bytes(TH, {"w": TH.nn.Parameter(TH.ones(2)),
+                                                                    "x": TH.ones(2, requires_grad=True)}))

@@ -9,7 +9,13 @@ __all__ = ["ops", "OpOverloadPacket", "OpOverload"]
 
 _OVERLOAD_NAMES = ("default", "Tensor", "Scalar", "out", "int", "float", "dim", "self", "other", "dim_IntList",
                    "Tensor_Scalar", "Scalar_Tensor", "Tensor_Tensor", "Tensor_mode", "input", "using_ints",
-                   "names_dim", "correction", "SymInt", "intlist", "vec", "memory_format", "dtype", "device")
+                   "names_dim", "correction", "SymInt", "intlist", "vec", "memory_format", "dtype", "device", "stable",
+                   "Tensor_out", "values", "dimname")
+
+
+def _result(ns, out):
+    """aten operators return plain tuples where torch.* functions return named ones (torch.return_types)."""
+    return tuple(out) if ns == "aten" and isinstance(out, tuple) and type(out) is not tuple else out
 
 
 class OpOverload:
@@ -21,7 +27,7 @@ class OpOverload:
         self.__qualname__ = self.__name__
 
     def __call__(self, *args, **kwargs):
-        return self._op(*args, **kwargs)
+        return _result(self._overloadpacket._ns, self._op(*args, **kwargs))
 
     def __repr__(self):
         return f"<OpOverload(op='{self._overloadpacket._ns}.{self._overloadpacket._name}', " \
@@ -59,7 +65,7 @@ class OpOverloadPacket:
         self.__qualname__ = name
 
     def __call__(self, *args, **kwargs):
-        return self._op(*args, **kwargs)
+        return _result(self._ns, self._op(*args, **kwargs))
 
     def __repr__(self):
         return f"<OpOverloadPacket(op='{self._ns}.{self._name}')>"
@@ -89,8 +95,11 @@ class OpOverloadPacket:
 def _aten_fn(name):
     """The torchlike callable for aten operator `name`, or None."""
     import torchlike
+    from ._aten_ops import ATEN
     from ._ops._registry import OPS
     from ._tensor import Tensor
+    if name in ATEN:
+        return ATEN[name]
     for mod in (torchlike, importlib.import_module("torchlike.nn.functional"), torchlike.linalg, torchlike.special
                 if hasattr(torchlike, "special") else None):
         fn = getattr(mod, name, None) if mod is not None else None

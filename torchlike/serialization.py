@@ -216,7 +216,29 @@ def _weights_only_message(message):
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
-    """Load an object saved by torch.save (PyTorch's or torchlike's) as torchlike objects."""
+    """Load an object saved by torch.save (PyTorch's or torchlike's) as torchlike objects.
+
+    .. warning::
+        Loading unpickles the file. With ``weights_only=False`` (or an explicit ``pickle_module``) that is Python's
+        full unpickler, which can run any code the file's author chose: **never load data from an untrusted source
+        with weights_only=False**. The default, ``weights_only=True``, reads only tensors, primitive types,
+        containers and the globals allowlisted with :func:`torchlike.serialization.add_safe_globals` or
+        :class:`torchlike.serialization.safe_globals`; anything else raises ``pickle.UnpicklingError`` before it
+        runs.
+
+    In every mode the file's tensor metadata is checked before its bytes are used: a storage whose size does not
+    match its record, or a view (offset, size, stride) reaching outside its storage, raises PyTorch's RuntimeError.
+
+    Args:
+        f: a path (str or os.PathLike) or a binary file object with ``read``, ``readline``, ``tell`` and ``seek``.
+        map_location: where storages go: a device, a device string, a dict remapping saved location tags, or a
+            callable ``(storage, location) -> storage or None``.
+        pickle_module: the module used to unpickle (only with ``weights_only=False``).
+        weights_only: restrict unpickling to tensors, primitive types, containers and allowlisted globals.
+        mmap: map the file instead of reading the storages into memory (``f`` must be a path).
+        pickle_load_args: keyword arguments for the unpickler (``encoding`` defaults to 'utf-8'); only with
+            ``weights_only=False``.
+    """
     true_values = ("1", "y", "yes", "true")
     force_wo = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in true_values
     force_no_wo = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in true_values

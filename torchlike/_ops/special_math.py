@@ -249,8 +249,9 @@ def airy_ai(x):
     z = 1.0 / zn
     zz = z * z
     t = zn + 0.25 * math.pi
-    neg = _RSQRTPI / jnp.sqrt(jnp.sqrt(-xn)) * (jnp.sin(t) * (1.0 + zz * _polevl(zz, _AIRY_AFN) / _polevl(zz, _AIRY_AFD))
-                                                - jnp.cos(t) * (z * _polevl(zz, _AIRY_AGN) / _polevl(zz, _AIRY_AGD)))
+    f = 1.0 + zz * _polevl(zz, _AIRY_AFN) / _polevl(zz, _AIRY_AFD)
+    g = z * _polevl(zz, _AIRY_AGN) / _polevl(zz, _AIRY_AGD)
+    neg = _RSQRTPI / jnp.sqrt(jnp.sqrt(-xn)) * (jnp.sin(t) * f - jnp.cos(t) * g)
     xp = jnp.where(x >= 2.09, x, 3.0)                  # decaying side
     zp = _div3(2.0 * xp * jnp.sqrt(xp))
     pos = _RSQRTPI * (_polevl(1.0 / zp, _AIRY_AN) / _polevl(1.0 / zp, _AIRY_AD)) / \

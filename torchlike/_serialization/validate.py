@@ -115,7 +115,7 @@ def record_arguments(name, nbytes):
         raise TypeError("get_storage_from_record(): incompatible function arguments. The following argument types "
                         "are supported:\n    1. (self: torch._C.PyTorchFileReader, arg0: str, arg1: typing.SupportsInt"
                         " | typing.SupportsIndex, arg2: object) -> torch.Tensor\n\nInvoked with: "
-                        f"'{name}', {nbytes}, torch.uint8")
+                        f"<torch.PyTorchFileReader object>, '{name}', {nbytes}, <class 'torch.storage.UntypedStorage'>")
 
 
 def record_size(name, record_nbytes, nbytes):

@@ -103,6 +103,9 @@ _CORRUPT = ("PytorchStreamReader failed reading zip archive: failed finding cent
             "file was modified after saving.")
 
 
+_INVALID = "PytorchStreamReader failed reading zip archive: invalid header or archive is corrupted." + MINIZ_SUFFIX
+
+
 def is_zipfile(f):
     """PyTorch's strict check: the stream starts with a local file header."""
     start = f.tell()
@@ -125,6 +128,8 @@ class ZipReader:
             infos = self.zf.infolist()
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error):
             raise RuntimeError(_CORRUPT) from None
+        except NotImplementedError:         # a "version needed to extract" that Python's zipfile refuses
+            raise RuntimeError(_INVALID) from None
         if not infos:
             raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
         self.size = stream.seek(0, os.SEEK_END)
@@ -132,8 +137,7 @@ class ZipReader:
             if ((i.compress_type == zipfile.ZIP_STORED and i.compress_size != i.file_size)
                     or (i.file_size and not i.compress_size) or i.header_offset < 0
                     or i.header_offset + 30 + i.compress_size > self.size):
-                raise RuntimeError("PytorchStreamReader failed reading zip archive: invalid header or archive is "
-                                   "corrupted." + MINIZ_SUFFIX)
+                raise RuntimeError(_INVALID)
         first = infos[0].filename
         self.prefix = first[:first.index("/") + 1] if "/" in first else ""
         self.infos = {i.filename[len(self.prefix):]: i for i in infos if i.filename.startswith(self.prefix)}

@@ -72,7 +72,8 @@ def _amp_update_scale_(scale, growth_tracker, found_inf, growth_factor, backoff_
         return scale
     successful = int(growth_tracker.item()) + 1
     if successful == growth_interval:
-        new = np.float32(s * growth_factor)
+        with np.errstate(over="ignore"):
+            new = np.float32(s * growth_factor)
         if np.isfinite(new):
             scale.fill_(float(new))
         growth_tracker.fill_(0)

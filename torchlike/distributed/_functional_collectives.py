@@ -4,6 +4,8 @@ returned) and their autograd variants, over the c10d layer. The group may be a P
 collectives here complete before returning, so `wait_tensor` has nothing left to wait for."""
 from __future__ import annotations
 
+import warnings
+
 from . import distributed_c10d as c10d
 
 __all__ = ["wait_tensor", "broadcast", "all_reduce", "all_gather_tensor", "all_gather_tensor_autograd",
@@ -25,14 +27,23 @@ def _resolve_group(group, tag=""):
     from .device_mesh import DeviceMesh
     if isinstance(group, c10d.ProcessGroup):
         return group
+    if isinstance(group, str):
+        for pg in c10d._world.pg_map:
+            if pg.group_name == group:
+                return pg
+        raise RuntimeError(f"Could not resolve the process group registered under the name {group}")
     if isinstance(group, DeviceMesh):
         if group.ndim != 1:
             raise AssertionError("Only 1D mesh is supported, pass in (DeviceMesh, int) together if mesh > 1D")
         return group.get_group()
-    if isinstance(group, tuple) and len(group) == 2 and isinstance(group[0], DeviceMesh) \
-            and isinstance(group[1], int):
-        return group[0].get_group(group[1])
-    if isinstance(group, list) and group and all(isinstance(r, int) for r in group):
+    if isinstance(group, tuple):
+        if len(group) == 2 and isinstance(group[0], DeviceMesh) and isinstance(group[1], int):
+            return group[0].get_group(group[1])
+        raise ValueError("Invalid tuple for group must be (DeviceMesh, int). Instead got "
+                         f"{(type(group[0]), type(group[1]))}")
+    if isinstance(group, list):
+        warnings.warn("The combination of ranks + tag as process group identifier has been deprecated. Please "
+                      "switch to using ProcessGroup, DeviceMesh, or group name instead.", FutureWarning, stacklevel=3)
         return c10d.new_group(group)
     raise ValueError(f"Unsupported group type: {type(group)}, {group}")
 

@@ -2,9 +2,11 @@
 
 Sampling draws two Gamma variates (Marsaglia and Tsang's method, from torchlike's own uniform and normal streams) and
 returns X / (X + Y): the right distribution, but not PyTorch's random stream (PyTorch samples through its C++
-Dirichlet kernel). rsample's reparameterized gradient is not implemented: with parameters that require grad it raises.
+Dirichlet kernel). rsample is differentiable in the concentrations (implicit reparameterization, as PyTorch's).
 """
 import numbers
+
+import jax
 
 import torchlike as torch
 
@@ -81,17 +83,16 @@ class Beta(Distribution):
         total = c1 + c0
         return c1 * c0 / (total.pow(2) * (total + 1))
 
-    def sample(self, sample_shape=torch.Size()):
-        shape = self._extended_shape(sample_shape)
-        with torch.no_grad():
-            g = _standard_gamma(self._concentration.expand(shape + (2,)).contiguous())
-            return g[..., 0] / g.sum(-1)
-
     def rsample(self, sample_shape=torch.Size()):
-        if torch.is_grad_enabled() and self._concentration.requires_grad:
-            raise NotImplementedError("Beta.rsample: the reparameterized gradient is not implemented in torchlike "
-                                      "(use sample(), or parameters that do not require grad)")
-        return self.sample(sample_shape)
+        """Gamma draws X, Y; X / (X + Y). Gradients reach the concentrations through implicit reparameterization:
+        each draw z carries dz/dalpha (jax.lax.random_gamma_grad) as its first-order derivative."""
+        alpha = self._concentration.expand(self._extended_shape(sample_shape) + (2,))
+        with torch.no_grad():
+            z = _standard_gamma(alpha.contiguous())
+        if torch.is_grad_enabled() and alpha.requires_grad:
+            dz = torch.from_jax(jax.lax.random_gamma_grad(torch.to_jax(alpha.detach().contiguous()), torch.to_jax(z)))
+            z = z + (alpha - alpha.detach()) * dz
+        return z[..., 0] / z.sum(-1)
 
     def log_prob(self, value):
         if self._validate_args:
