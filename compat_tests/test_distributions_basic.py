@@ -100,8 +100,9 @@ def test_constraints_and_utils():
 
 @pytest.mark.parametrize("c1,c0", [(2.0, 3.0), ([0.5, 2.0, 1.0], [0.7, 2.0, 4.0])])
 def test_beta_density_moments(c1, c0):
-    dl = TL.distributions.Beta(TL.tensor(c1) if isinstance(c1, list) else c1, TL.tensor(c0) if isinstance(c0, list) else c0)
-    dh = TH.distributions.Beta(TH.tensor(c1) if isinstance(c1, list) else c1, TH.tensor(c0) if isinstance(c0, list) else c0)
+    def arg(t, c):
+        return t.tensor(c) if isinstance(c, list) else c
+    dl, dh = TL.distributions.Beta(arg(TL, c1), arg(TL, c0)), TH.distributions.Beta(arg(TH, c1), arg(TH, c0))
     assert repr(dl) == repr(dh) and tuple(dl.batch_shape) == tuple(dh.batch_shape)
     v = [0.3, 0.5, 0.9][:len(c1)] if isinstance(c1, list) else 0.3
     close(dl.log_prob(TL.tensor(v)), dh.log_prob(TH.tensor(v)))

@@ -5,6 +5,7 @@ strides over it (see `restride`); nothing here runs for operands that are plain 
 """
 from __future__ import annotations
 
+import functools
 import math
 
 from ._storage import contiguous_strides
@@ -164,6 +165,7 @@ def _insertion_sort(perm, should_swap):
     return perm
 
 
+@functools.lru_cache(maxsize=4096)
 def preserve_strides(size, stride, fmt=None):
     """The strides empty_like / clone / to(dtype) give a result of a tensor (size, stride) under memory_format."""
     _check_format(fmt)
@@ -174,6 +176,7 @@ def preserve_strides(size, stride, fmt=None):
     return format_strides(size, fmt)
 
 
+@functools.lru_cache(maxsize=4096)
 def elementwise_strides(shape, operands, scalars=False):
     """TensorIterator's output strides for an elementwise result of `shape` from `operands` [(size, stride)] (in
     argument order); `scalars`: some operand is a number (a 0-d operand)."""
@@ -220,6 +223,13 @@ def elementwise_strides(shape, operands, scalars=False):
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1024)
+def _transposer(perm):
+    import jax
+    return jax.jit(lambda a: a.transpose(perm))
+
+
+@functools.lru_cache(maxsize=4096)
 def physical_order(size, stride):
     """The dimension order (outermost first) in which dense strides lay the elements out in memory."""
     return tuple(sorted(range(len(size)), key=lambda d: (-stride[d], -d) if size[d] != 1 else (-math.inf, d)))
@@ -236,9 +246,8 @@ def restride(t, stride):
     if is_contiguous_as(size, stride, None):        # only size-1 (or empty) dimensions move: same memory order
         t._stride, t._contig = tuple(stride), tuple(stride) == contiguous_strides(size) or math.prod(size) == 1
         return t
-    import jax.numpy as jnp
     logical = t._value()
-    phys = jnp.transpose(logical, physical_order(size, stride))
+    phys = _transposer(physical_order(size, stride))(logical)
     t._storage = new = Storage(phys, st.device, st.dtype)
     new.version = st.version
     t._stride, t._offset, t._contig = tuple(stride), 0, False

@@ -1,5 +1,5 @@
-"""Ecosystem tier: scripts/pytorch_metric_learning_use.py (plain PyTorch code using pytorch_metric_learning) prints the same under torchlike as
-under real PyTorch."""
+"""Ecosystem tier: scripts/pytorch_metric_learning_use.py (plain PyTorch code using pytorch-metric-learning) prints
+the same under torchlike as under real PyTorch."""
 from _eco import check_script, need
 
 

@@ -1,6 +1,6 @@
-"""Ecosystem tier: scripts/segmentation_models_pytorch_use.py (plain PyTorch code using segmentation_models_pytorch) prints the same under torchlike as
-under real PyTorch. segmentation_models_pytorch imports torchvision even under PyTorch; the oracle run gets torchlike's torchvision
-facade executed on real torch (oracle_torchvision/, see _eco.ORACLE_TORCHVISION)."""
+"""Ecosystem tier: scripts/segmentation_models_pytorch_use.py (plain PyTorch code using segmentation-models-pytorch)
+prints the same under torchlike as under real PyTorch. smp imports torchvision even under PyTorch; the oracle run
+gets torchlike's torchvision facade executed on real torch (oracle_torchvision/, see _eco.ORACLE_TORCHVISION)."""
 from _eco import ORACLE_TORCHVISION, check_script, need
 
 

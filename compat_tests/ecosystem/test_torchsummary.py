@@ -1,5 +1,5 @@
-"""Ecosystem tier: scripts/torchsummary_use.py (plain PyTorch code using torchsummary) prints the same under torchlike as
-under real PyTorch."""
+"""Ecosystem tier: scripts/torchsummary_use.py (plain PyTorch code using torchsummary) prints the same under
+torchlike as under real PyTorch."""
 from _eco import check_script, need
 
 

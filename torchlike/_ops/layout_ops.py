@@ -53,7 +53,7 @@ def relayout(op, vals, tensors, out):
         stride = _layout.preserve_strides(src._size, src._stride, fmt)
     else:
         shape = first._size
-        operands = [(t._size, t._stride) for t in (reversed(tensors) if op.layout == "rev" else tensors)]
+        operands = tuple((t._size, t._stride) for t in (reversed(tensors) if op.layout == "rev" else tensors))
         if any(s != shape and len(s) > len(shape) for s, _ in operands):
             return out                 # not an elementwise result of these operands (a reduced loss ...)
         scalars = op.name in _WRAPPED_SCALARS and any(

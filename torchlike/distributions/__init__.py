@@ -1,6 +1,7 @@
-"""torch.distributions (a first part): the Distribution base class, constraints, and the Normal, Uniform, Bernoulli
-and Categorical distributions (and Beta, whose samples come from its own stream) with PyTorch's sampling (the same random streams), log_prob, entropy, moments, expand
-and argument/sample validation. The other distributions, transforms and kl_divergence are not implemented yet."""
+"""torch.distributions (a first part): the Distribution base class, constraints, and Normal, Uniform, Bernoulli and
+Categorical with PyTorch's sampling (the same random streams), log_prob, entropy, moments, expand and argument/sample
+validation; Beta (the right distribution and a differentiable rsample, from its own random stream). The other
+distributions, transforms and kl_divergence are not implemented yet."""
 from . import constraints
 from .bernoulli import Bernoulli
 from .beta import Beta

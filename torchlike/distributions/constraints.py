@@ -4,8 +4,8 @@ from __future__ import annotations
 import torchlike as torch
 
 __all__ = ["Constraint", "boolean", "dependent", "dependent_property", "greater_than", "greater_than_eq",
-           "integer_interval", "interval", "half_open_interval", "is_dependent", "less_than", "nonnegative", "nonnegative_integer",
-           "positive", "positive_integer", "real", "real_vector", "simplex", "unit_interval"]
+           "integer_interval", "interval", "half_open_interval", "is_dependent", "less_than", "nonnegative",
+           "nonnegative_integer", "positive", "positive_integer", "real", "real_vector", "simplex", "unit_interval"]
 
 
 class Constraint:

@@ -1,6 +1,6 @@
 """kornia: filters (gaussian_blur2d, sobel, box_blur, laplacian, canny), color (rgb_to_grayscale, rgb_to_hsv and back,
-rgb_to_lab), geometry (rotate, warp_affine, get_rotation_matrix2d, resize, flips) and an augmentation-free
-differentiable pipeline with gradients."""
+rgb_to_lab), geometry (rotate, warp_affine, get_rotation_matrix2d, resize, flips), a differentiable pipeline with
+gradients, and seeded random augmentations (their parameters come from torch.distributions)."""
 import math
 
 import torch
@@ -8,6 +8,7 @@ import kornia
 import kornia.color as KC
 import kornia.filters as KF
 import kornia.geometry as KG
+import kornia.augmentation as KA
 
 torch.manual_seed(0)
 img = torch.rand(2, 3, 16, 16, requires_grad=True)
@@ -60,3 +61,9 @@ print("deg2rad", round(kornia.geometry.conversions.deg2rad(torch.tensor(180.0)).
 loss = (KF.sobel(KC.rgb_to_grayscale(warped)) ** 2).mean() + KC.rgb_to_hsv(blur)[:, 1].mean()
 loss.backward()
 print(f"loss={loss.item():.6f} grad_norm={img.grad.norm().item():.5f} grad_sum={img.grad.sum().item():.5f}")
+
+torch.manual_seed(1)
+aug = torch.nn.Sequential(KA.RandomHorizontalFlip(p=0.5), KA.RandomAffine(degrees=20.0, p=1.0),
+                          KA.ColorJitter(0.2, 0.2, 0.2, 0.1, p=1.0))
+stats("augmented", aug(img.detach()))
+print("flip sums", [round(v, 3) for v in KA.RandomHorizontalFlip(p=0.5)(img.detach()).sum(dim=(1, 2, 3)).tolist()])

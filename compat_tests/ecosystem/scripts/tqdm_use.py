@@ -1,4 +1,5 @@
-"""tqdm over a DataLoader: progress bars wrap a torch data pipeline (bars go to stderr; the loop's results to stdout)."""
+"""tqdm over a DataLoader: progress bars wrap a torch data pipeline (bars go to stderr; the loop's results to
+stdout)."""
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 from tqdm import tqdm, trange

@@ -67,7 +67,9 @@ def fully_shard(module, *, mesh=None, reshard_after_forward=None, shard_placemen
                 offload_policy=None, ignored_params=None):
     from .. import distributed_c10d
     from ..device_mesh import init_device_mesh
-    if mesh is None:
+    if mesh is None:  # the default mesh spans the default group, initialised from env:// when absent
+        if not distributed_c10d.is_initialized():
+            distributed_c10d.init_process_group()
         mesh = init_device_mesh("cpu", (distributed_c10d.get_world_size(),))
     raise RuntimeError("fully_shard: the device mesh has no communication backend to shard parameters with")
 
