@@ -91,3 +91,32 @@ def test_asarray_copy_false(case):
 @pytest.mark.parametrize("ctor", ["tensor", "as_tensor", "asarray", "from_numpy"])
 def test_negative_strides(ctor):
     check(lambda lib: getattr(lib, ctor)(np.arange(5.0)[::-1]), message=True)
+
+
+_LAYOUTS = {
+    "transposed": lambda: np.arange(6.).reshape(2, 3).T,
+    "fortran": lambda: np.asfortranarray(np.arange(24.).reshape(2, 3, 4)),
+    "permuted3d": lambda: np.arange(24.).reshape(2, 3, 4).transpose(1, 2, 0),
+    "sliced": lambda: np.arange(12.).reshape(3, 4)[:, ::2],
+    "broadcast": lambda: np.broadcast_to(np.arange(3.), (2, 3)),
+    "empty": lambda: np.zeros((0, 3)),
+    "empty3d": lambda: np.zeros((2, 0, 3)),
+    "channels_last": lambda: np.ascontiguousarray(np.arange(48.).reshape(2, 2, 3, 4).transpose(0, 2, 3, 1))
+    .transpose(0, 3, 1, 2),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(_LAYOUTS))
+@pytest.mark.parametrize("how", ["tensor", "tensor_int", "as_tensor_f32", "asarray_copy"])
+def test_copies_keep_numpy_dense_layout(layout, how):
+    """torch.tensor(ndarray) is from_numpy + a copy in preserve_format: a dense permuted layout keeps its strides."""
+    def fn(lib):
+        a = _LAYOUTS[layout]()
+        if how == "tensor":
+            return lib.tensor(a)
+        if how == "tensor_int":
+            return lib.tensor(a, dtype=lib.int64)
+        if how == "as_tensor_f32":
+            return lib.as_tensor(a, dtype=lib.float32)
+        return lib.asarray(a, copy=True)
+    check(fn, strides=True)

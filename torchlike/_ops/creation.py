@@ -305,7 +305,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         dt = D.to_dtype(dtype) or data.dtype
         arr = data._value().astype(dt.np)
         dev = _device.canonical(device) if device is not None else data.device
-        return _finish(jax.device_put(arr, _device.jax_device(dev)), dt, dev, requires_grad)
+        return like_layout(data, _finish(jax.device_put(arr, _device.jax_device(dev)), dt, dev, requires_grad), None)
     if isinstance(data, np.ndarray):
         dt = D.to_dtype(dtype) or D.from_numpy_dtype(data.dtype)
         _check_strides(data)
@@ -325,7 +325,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         if dt._category <= 1 and isinstance(nd, np.ndarray) and nd.dtype.kind == "f":
             nd = np.trunc(nd)
         arr = device_copy(nd, dev, dt.np)      # owns its values: `nd` may be the caller's array
-    return _finish(arr, dt, dev, requires_grad)
+    t = _finish(arr, dt, dev, requires_grad)
+    if isinstance(nd, np.ndarray) and nd.ndim > 1 and (nd.size == 0 or not nd.flags.c_contiguous):
+        # as PyTorch (from_numpy, then a copy in preserve_format): a dense permuted layout (a transpose, Fortran
+        # order) or an empty array's strides are kept; anything else comes out contiguous
+        strides = tuple(x // nd.itemsize for x in nd.strides)
+        t = _layout.restride(t, strides if nd.size == 0 else _layout.preserve_strides(t._size, strides))
+    return t
 
 
 def _ragged(data):
