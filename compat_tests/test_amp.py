@@ -121,6 +121,31 @@ def test_policy_mixed_inputs(name):
     _compare(_mixed_cases, name, "float32")
 
 
+def _modules(lib):
+    lib.manual_seed(0)
+    x, q = lib.randn(2, 5, 4), lib.randn(2, 3, 8)
+    mods = [lib.nn.LSTM(4, 3, batch_first=True), lib.nn.GRU(4, 3, batch_first=True),
+            lib.nn.RNN(4, 3, nonlinearity="relu", num_layers=2, bidirectional=True, batch_first=True)]
+    mha = lib.nn.MultiheadAttention(8, 2, batch_first=True)
+    out = []
+    with lib.autocast("cpu"):
+        for m in mods:
+            y, h = m(x)
+            out.append((y, h[0] if isinstance(h, tuple) else h))
+        out.append(mha(q, q, q))
+        out.append((lib.nn.LayerNorm(8)(q.bfloat16()), lib.nn.BatchNorm1d(3)(q)))
+    return [(str(t.dtype).split(".")[-1], to_numpy(t)) for pair in out for t in pair]
+
+
+def test_modules_match_torch():
+    """nn.LSTM / nn.RNN run in bfloat16 on the CPU (PyTorch's oneDNN RNN), nn.GRU stays float32; attention's
+    projections and matmuls run in bfloat16; norms keep their inputs' dtype."""
+    got, want = _modules(TL), _modules(TH)
+    assert [d for d, _ in got] == [d for d, _ in want]
+    for (_, a), (_, b) in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=5e-2, atol=5e-2)
+
+
 # --- regions: state, nesting, decorators, errors -----------------------------------------------------------
 
 def _state(lib):

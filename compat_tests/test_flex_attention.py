@@ -52,36 +52,57 @@ def test_block_mask_matches_torch(mods, B, H, L, S, bs):
                                   to_numpy(THF.create_mask(globals()[mods[0]], B, H, L, S, device="cpu")))
 
 
-def _inputs(T, gqa):
+def _inputs(T, gqa, grad):
     lib = TL if T == "tl" else TH
     rng = np.random.default_rng(0)
     hk = 2 if gqa else 4
-    q, k, v = (lib.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=True)
+    q, k, v = (lib.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=grad)
                for s in [(2, 4, 70, 8), (2, hk, 70, 8), (2, hk, 70, 6)])
     bias = lib.tensor(rng.standard_normal((4, 70)).astype(np.float32))
     return q, k, v, bias
+
+
+def _smod(bias):
+    def smod(s, b, h, qi, ki):
+        return s + bias[h, qi] * 0.5 + (qi - ki) * 0.01
+    return smod
+
+
+def _reference(q, k, v, bias, use_mod, use_mask, gqa, scale):
+    """The dense math of flex_attention in real PyTorch (its flex_attention has no CPU backward)."""
+    if gqa:
+        k, v = k.repeat_interleave(2, 1), v.repeat_interleave(2, 1)
+    s = q @ k.transpose(-2, -1) * scale
+    qi, ki = TH.arange(70).view(1, 1, 70, 1), TH.arange(70).view(1, 1, 1, 70)
+    if use_mod:
+        s = _smod(bias)(s, TH.arange(2).view(2, 1, 1, 1), TH.arange(4).view(1, 4, 1, 1), qi, ki)
+    if use_mask:
+        s = s.masked_fill(~(causal(0, 0, qi, ki) & window(0, 0, qi, ki)), float("-inf"))
+    return s.softmax(-1) @ v, s.logsumexp(-1)
 
 
 @pytest.mark.parametrize("gqa", [False, True])
 @pytest.mark.parametrize("use_mod,use_mask", [(False, False), (True, False), (False, True), (True, True)])
 def test_flex_attention_matches_torch(gqa, use_mod, use_mask):
     outs = []
-    for T in ("tl", "th"):
-        F, lib = _lib(T)
-        q, k, v, bias = _inputs(T, gqa)
-
-        def smod(s, b, h, qi, ki):
-            return s + bias[h, qi] * 0.5 + (qi - ki) * 0.01
-        bm = _block_mask(T, ["causal", "window"], 2, 4, 70, 70, 16) if use_mask else None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out, aux = F.flex_attention(q, k, v, score_mod=smod if use_mod else None, block_mask=bm,
-                                        enable_gqa=gqa, scale=0.3 if use_mod else None,
-                                        return_aux=F.AuxRequest(lse=True))
-        (out.sum() + (out * out).sum() + aux.lse.sum()).backward()
-        outs.append([out, aux.lse, q.grad, k.grad, v.grad])
-    for a, b in zip(*outs):
-        np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=1e-4, atol=1e-4)
+    for T in ("tl", "th", "ref"):
+        F, lib = _lib("th" if T == "ref" else T)
+        q, k, v, bias = _inputs("th" if T == "ref" else T, gqa, T != "th")
+        scale = 0.3 if use_mod else 8 ** -0.5
+        if T == "ref":
+            out, lse = _reference(q, k, v, bias, use_mod, use_mask, gqa, scale)
+        else:
+            bm = _block_mask(T, ["causal", "window"], 2, 4, 70, 70, 16) if use_mask else None
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out, aux = F.flex_attention(q, k, v, score_mod=_smod(bias) if use_mod else None, block_mask=bm,
+                                            enable_gqa=gqa, scale=scale, return_aux=F.AuxRequest(lse=True))
+            lse = aux.lse
+        if T != "th":  # PyTorch's flex_attention has no CPU backward: gradients are checked against the dense math
+            (out.sum() + (out * out).sum() + lse.sum()).backward()
+        outs.append([out, lse] + ([q.grad, k.grad, v.grad] if T != "th" else []))
+    for i, (a, b) in enumerate(zip(outs[0], outs[1] + outs[2][2:])):
+        np.testing.assert_allclose(to_numpy(a), to_numpy(b), rtol=1e-4, atol=1e-4, err_msg=str(i))
 
 
 def test_fully_masked_rows_and_errors_match_torch():

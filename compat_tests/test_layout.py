@@ -8,7 +8,7 @@ import torch as TH
 
 import torchlike as TL
 
-from _harness import assert_close_values
+from _harness import assert_close_values, check
 
 _RNG = np.random.default_rng(0)
 _BASE = _RNG.standard_normal(4 * 3 * 5 * 2 * 2).astype(np.float32)
@@ -211,3 +211,12 @@ def test_grad_through_permuted_results():
         out.append((y.stride(), w.grad.numpy()))
     assert out[0][0] == out[1][0]
     np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-6)
+
+
+def test_module_to_memory_format_applies_to_4d_and_5d_tensors():
+    def fn(lib):
+        lib.manual_seed(0)
+        m = lib.nn.Sequential(lib.nn.Conv2d(3, 4, 3), lib.nn.BatchNorm2d(4), lib.nn.Conv3d(4, 2, 1))
+        m = m.to(memory_format=lib.channels_last)
+        return [(p.stride(), p.is_contiguous(memory_format=lib.channels_last)) for p in m.parameters()]
+    check(fn)

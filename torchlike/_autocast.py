@@ -41,7 +41,7 @@ def _names(s):
 _CPU_LOW = _names("""
     conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d bmm mm linalg_vecdot baddbmm addmm
     addbmm _nn_linear linear matmul prelu scaled_dot_product_attention
-    einsum tensordot inner linalg_multi_dot chain_matmul""")     # the last line: torch decomposes them into bmm/mm
+    einsum tensordot inner linalg_multi_dot chain_matmul _rnn""")  # last line: torch runs them as bmm/mm/mkldnn_rnn
 _CPU_FP32 = _names("""
     avg_pool3d binary_cross_entropy grid_sampler grid_sampler_2d grid_sampler_3d polar prod quantile nanquantile
     stft cdist trace view_as_complex cholesky cholesky_inverse cholesky_solve inverse lu_solve orgqr ormqr pinverse
@@ -60,7 +60,7 @@ _CPU_PROMOTE = _names("stack cat concatenate index_copy")
 _CUDA_LOW = _names("""
     conv1d conv2d conv3d conv_tbc conv_transpose1d conv_transpose2d conv_transpose3d convolution prelu addmm addmv
     addr matmul einsum mm mv linalg_vecdot _nn_linear linear addbmm baddbmm bmm chain_matmul linalg_multi_dot
-    lstm_cell gru_cell rnn_tanh_cell rnn_relu_cell scaled_dot_product_attention""")
+    lstm_cell gru_cell rnn_tanh_cell rnn_relu_cell scaled_dot_product_attention _rnn""")   # _rnn: cudnn's RNNs
 _CUDA_FP32 = _names("""
     acos asin cosh erfinv exp expm1 log log10 log2 log1p reciprocal rsqrt sinh tan pow softplus layer_norm
     group_norm cosine_similarity poisson_nll_loss cosine_embedding_loss nll_loss nll_loss2d hinge_embedding_loss
@@ -230,8 +230,8 @@ def apply(op, vals, tensors):
     if device_type is None:
         return tensors
     policy = POLICY.get(device_type, POLICY["cuda"]).get(op.name)
-    if policy is None:
-        return tensors
+    if policy is None or (device_type == "cpu" and op.name == "_rnn" and vals[op.index["mode"]] == "GRU"):
+        return tensors          # (PyTorch's CPU GRU has no oneDNN kernel: it stays in its inputs' dtype)
     if policy is BANNED:
         raise RuntimeError(_BANNED)
     if policy is SET_DTYPE:

@@ -30,6 +30,11 @@ def _cuda_unavailable():
     return not _device.gpu_devices()
 
 
+def _cuda_bf16():
+    from .. import cuda
+    return cuda.is_bf16_supported()
+
+
 def autocast_decorator(autocast_instance, func):
     @functools.wraps(func)
     def decorate_autocast(*args, **kwargs):
@@ -60,6 +65,9 @@ class autocast:
                     warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.",
                                   stacklevel=2)
                     enabled = False
+                elif self.fast_dtype is D.bfloat16 and not _cuda_bf16():
+                    raise RuntimeError("Current CUDA Device does not support bfloat16. Please switch dtype to "
+                                       "float16.")
             elif self.fast_dtype not in (D.bfloat16, D.float16):
                 name = self.device.upper()
                 warnings.warn(f"In {name} autocast, but the target dtype is not supported. Disabling autocast.\n"

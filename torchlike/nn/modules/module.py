@@ -665,8 +665,13 @@ class Module(StateDictMixin):
                               "or buffers. Please file an issue at https://github.com/pytorch/pytorch/issues/new?"
                               "template=bug-report.yml if a complex module does not work as expected.", stacklevel=2)
 
+        fmt = kwargs.get("memory_format")
+
         def convert(t):
-            return t.to(device, dtype if t.is_floating_point() or t.is_complex() else None, non_blocking)
+            dt = dtype if t.is_floating_point() or t.is_complex() else None
+            if fmt is not None and t.dim() in (4, 5):      # as PyTorch: the format applies to 4-d and 5-d tensors
+                return t.to(device, dt, non_blocking, memory_format=fmt)
+            return t.to(device, dt, non_blocking)
         return self._apply(convert)
 
     # -- printing ----------------------------------------------------------------------------------------------
