@@ -642,3 +642,17 @@ def test_tensor_autograd_state_is_not_pickled():
     data = save_bytes(TL, {"w": w, "x": x})
     assert _pickle_globals(data) == _pickle_globals(save_bytes(TH, {"w": TH.nn.Parameter(TH.ones(2)),
                                                                     "x": TH.ones(2, requires_grad=True)}))
+
+
+@pytest.mark.parametrize("numel", [2, 4, 8])
+def test_file_reader_storage_record_must_match_its_size(numel, tmp_path):
+    """torch._C.PyTorchFileReader.get_storage_from_record: a record of another size is refused, not sliced."""
+    path = str(tmp_path / "r.pt")
+    TH.save(TH.arange(4.), path)
+
+    def fn(lib):
+        reader = lib.PyTorchFileReader(path) if lib is TL else lib._C.PyTorchFileReader(path)
+        t = reader.get_storage_from_record("data/0", numel, lib.float32)
+        u = reader.get_storage_from_record("data/0", numel * 4, lib.UntypedStorage)
+        return t.shape, t.dtype, t.untyped_storage().nbytes(), u.dtype, u.untyped_storage().nbytes()
+    check(fn, message=True)

@@ -30,13 +30,23 @@ class PyTorchFileReader:
         return self._reader.get_record_offset(name)
 
     def get_storage_from_record(self, name, numel, dtype):
-        """A 1-D tensor of `numel` elements of `dtype` holding the record's bytes."""
+        """As PyTorch: an empty tensor of `dtype` over a storage holding the record's `numel` elements (`dtype` may be
+        a storage class such as torch.UntypedStorage: bytes)."""
         import numpy as np
 
         from .._tensor import Tensor  # noqa: F401  (the op table is loaded with torchlike)
         import torchlike
-        data = np.frombuffer(self.get_record(name), dtype=np.uint8).copy()
-        return torchlike.from_numpy(data).view(dtype)[:numel]
+        from .._dtype import dtype as _dtype_cls, scalar_type_name, uint8
+        if not isinstance(dtype, _dtype_cls):
+            dtype = uint8
+        raw = self.get_record(name)
+        nbytes = numel * dtype.itemsize
+        if len(raw) != nbytes:          # as PyTorch: the record must hold exactly numel elements
+            raise RuntimeError(f"record size ({len(raw)} bytes) does not match expected size ({nbytes} bytes = "
+                               f"{numel} elements * {dtype.itemsize} bytes/element) for dtype "
+                               f"{scalar_type_name(dtype)}")
+        data = np.frombuffer(raw, dtype=np.uint8).copy()
+        return torchlike.from_numpy(data).view(dtype)[:0]
 
     def __del__(self):
         if getattr(self, "_owned", None) is not None:
