@@ -28,7 +28,7 @@ def outcome(fn, *args):
     ("is_autocast_cache_enabled", ()),
 ])
 def test_autocast_queries(name, args):
-    """Outside any autocast region (torchlike has none) the queries answer as PyTorch's, warnings included."""
+    """Outside any autocast region the queries answer as PyTorch's, warnings included."""
     assert outcome(getattr(TL, name), *args) == outcome(getattr(TH, name), *args)
 
 

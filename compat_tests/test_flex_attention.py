@@ -35,8 +35,10 @@ def _block_mask(T, mods, B, H, L, S, bs):
     return F.create_block_mask(mod, B, H, L, S, device="cpu", BLOCK_SIZE=bs)
 
 
-@pytest.mark.parametrize("mods,B,H,L,S,bs", [(["causal"], 1, 1, 200, 200, 64), (["causal", "window"], 2, 3, 70, 70, 16),
-                                             (["window"], None, None, 33, 50, (16, 8)), (["nothing"], 1, 1, 40, 40, 16)])
+@pytest.mark.parametrize("mods,B,H,L,S,bs", [(["causal"], 1, 1, 200, 200, 64),
+                                             (["causal", "window"], 2, 3, 70, 70, 16),
+                                             (["window"], None, None, 33, 50, (16, 8)),
+                                             (["nothing"], 1, 1, 40, 40, 16)])
 def test_block_mask_matches_torch(mods, B, H, L, S, bs):
     a, b = _block_mask("tl", mods, B, H, L, S, bs), _block_mask("th", mods, B, H, L, S, bs)
     for f in ("kv_num_blocks", "kv_indices", "full_kv_num_blocks", "full_kv_indices", "q_num_blocks", "q_indices",

@@ -127,7 +127,7 @@ class Gen:
             opts += ["transposed"] * 2
         if len(shape) >= 1:
             opts += ["strided", "offset"]
-            ones = [i for i, s in enumerate(shape) if s != 1]
+            ones = [i for i, s in enumerate(shape) if s > 1]
             if ones:
                 opts.append(f"expanded{self.pick(ones)}")
         if len(shape) == 4:

@@ -15,8 +15,9 @@ def main(argv=None):
     from torchlike import install_as_torch
     install_as_torch()
     if argv[0] == "-m":
+        from ._runner import real_module_name
         sys.argv = argv[1:]
-        runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        runpy.run_module(real_module_name(argv[1]), run_name="__main__", alter_sys=True)
         return 0
     path = argv[0]
     sys.argv = list(argv)

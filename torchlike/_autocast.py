@@ -87,6 +87,7 @@ POLICY = {
 }
 for _t in ("xpu", "hpu", "xla", "privateuseone", "mtia", "maia", "hip"):
     POLICY[_t] = POLICY["cuda"]
+_LISTED = frozenset(n for table in POLICY.values() for n in table)     # ops on some list: the rest return at once
 
 _BANNED = ("torch.nn.functional.binary_cross_entropy and torch.nn.BCELoss are unsafe to autocast.\n"
            "Many models use a sigmoid layer right before the binary cross entropy layer.\n"
@@ -226,6 +227,8 @@ def cast(name, *args):
 def apply(op, vals, tensors):
     """dispatch.prepare's hook: rewrite the bound arguments `vals` of an op-table entry in place by the policy;
     returns the (possibly new) list of its tensors."""
+    if op.name not in _LISTED:
+        return tensors
     device_type = _device_type(tensors)
     if device_type is None:
         return tensors

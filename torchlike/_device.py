@@ -74,14 +74,14 @@ _KNOWN = {"cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "h
 @functools.lru_cache(maxsize=None)
 def gpu_devices():
     try:
-        return tuple(jax.devices("gpu"))
+        return tuple(jax.local_devices(backend="gpu"))
     except RuntimeError:
         return ()
 
 
 @functools.lru_cache(maxsize=None)
 def cpu_device():
-    return jax.devices("cpu")[0]
+    return jax.local_devices(backend="cpu")[0]
 
 
 CPU = device("cpu")

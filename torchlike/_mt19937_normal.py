@@ -365,7 +365,7 @@ def _build(mode):
         from jax.sharding import SingleDeviceSharding
         if not jax.config.jax_enable_x64:
             return None
-        dev = jax.devices("cpu")[0]
+        dev = jax.local_devices(backend="cpu")[0]
         cpu = SingleDeviceSharding(dev)                         # NumPy arguments go to the CPU, not a GPU
         kernel = (jax.jit(functools.partial(_normal16, mode=mode), in_shardings=(cpu,) * 3, out_shardings=cpu), dev)
         raw = _check_rows()

@@ -53,3 +53,14 @@ def install_as_torch():
     sys.meta_path.insert(0, _AliasFinder())
     sys.meta_path.insert(0, MetadataFinder())      # importlib.metadata: torch 2.13.0, torchvision 0.28.0
     _installed[0] = True
+
+
+def real_module_name(name):
+    """The torchlike module `python -m torchlike -m NAME` runs: torch.distributed.run (torchrun) and the other
+    torch[.x] / torchvision[.x] modules map to torchlike's; anything else is run as named."""
+    top, _, rest = name.partition(".")
+    if top == "torchrun" and not rest:
+        return "torchlike.distributed.run"
+    if top in ALIASES:
+        return ALIASES[top] + ("." + rest if rest else "")
+    return name

@@ -11,6 +11,7 @@ from . import extra_ops, linalg_extra  # noqa: F401
 from . import breadth_ops  # noqa: F401  (issue 14's census: windows, igamma, *_copy, ...)
 from . import complex_ops  # noqa: F401
 from . import special  # noqa: F401  (torch.special's special_* entries)
+from . import signal  # noqa: F401  (stft / istft)
 
 __all__ = ["OPS", "FUNCTIONS", "install"]
 
@@ -28,7 +29,8 @@ def _make_function(op):
                     and isinstance(out, Tensor):
                 kwargs = dict(kwargs, dtype=out.dtype)     # torch's sum/prod out= overloads compute in out's dtype
             try:
-                r = dispatch.call(op, args, kwargs)
+                with dispatch.cast_checked_first(out):
+                    r = dispatch.call(op, args, kwargs)
             except TypeError:
                 return _foreign(fn, args, kwargs)
             if out is None:

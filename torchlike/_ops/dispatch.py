@@ -83,7 +83,11 @@ def run(op, vals, tensors):
     dev = _device_of(tensors)
     cast, outd = op.dtype_rule(op, vals)
     if op.reject:
-        reject(op, cast, vals, tensors)
+        try:
+            reject(op, cast, vals, tensors)
+        except NotImplementedError as e:
+            e.result_dtype = outd[0] if outd else cast       # an out=/in-place target is checked first (torch's order)
+            raise
     statics = tuple([freeze(vals[i]) for i in op.static_idx])
     dyn = []
     needs_grad = False
@@ -311,7 +315,7 @@ _OVERLAP_DEPRECATED = frozenset({"masked_fill"})     # torch still writes these 
 def assert_no_internal_overlap(t):
     """torch's refusal to write into a tensor whose elements share memory (an expanded tensor: stride 0)."""
     st = t._stride
-    if 0 in st and any(s == 0 and n > 1 for s, n in zip(st, t._size)):
+    if 0 in st and 0 not in t._size and any(s == 0 and n > 1 for s, n in zip(st, t._size)):
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
                            "memory location. Please clone() the tensor before performing the operation.")
 
@@ -337,11 +341,20 @@ def inplace(op, self, args, kwargs):
             warnings.warn(f"Use of {op.name}_ on expanded tensors is deprecated. Please clone() the tensor before "
                           "performing this operation. This also applies to advanced indexing e.g. tensor[mask] = "
                           "scalar", UserWarning, stacklevel=3)
-    else:
-        assert_no_internal_overlap(self)
     if op.inplace_reject:
         reject(op, self._dtype, (), (), op.inplace_reject)
-    result = call(op, (self,) + tuple(args), kwargs)
+    overlap = op.name not in _OVERLAP_DEPRECATED
+    try:
+        with cast_checked_first(self):
+            result = call(op, (self,) + tuple(args), kwargs)
+    except TypeError:                   # argument parsing comes before torch's memory-overlap check
+        raise
+    except Exception:
+        if overlap:
+            assert_no_internal_overlap(self)
+        raise
+    if overlap:
+        assert_no_internal_overlap(self)
     if isinstance(result, tuple):
         result = result[0]
     if op.inplace_exact and result.dtype is not self._dtype:
@@ -365,6 +378,27 @@ def commit_inplace(self, result):
             _views.copy_slices(base, self, result)
         else:
             _graph.rebase_inplace(self, result)
+
+
+class cast_checked_first:
+    """Around a call writing into `target` (in-place, out=): torch checks that the result type casts to the target
+    before it finds the kernel missing, so a dtype rejection becomes the cast error when the cast fails."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, target):
+        self.target = target
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, et, e, tb):
+        d = getattr(e, "result_dtype", None) if et is NotImplementedError else None
+        targets = self.target if isinstance(self.target, (tuple, list)) else (self.target,)
+        if d is not None and targets and isinstance(targets[0], Tensor) and not can_cast(d, targets[0]._dtype):
+            raise RuntimeError(f"result type {scalar_name(d)} can't be cast to the desired output type "
+                               f"{scalar_name(targets[0]._dtype)}") from None
+        return False
 
 
 def write_out(out, result):

@@ -522,4 +522,7 @@ def index_put_(self, indices, values, accumulate=False):
 
 
 def index_put(self, indices, values, accumulate=False):
+    from .. import _autocast
+    if _autocast.ACTIVE:        # CUDA autocast promotes self and values to the wider type
+        self, values = _autocast.cast("index_put", self, values)
     return index_put_(self.clone(), indices, values, accumulate)

@@ -187,6 +187,8 @@ def _repeat_check(input, sizes):
 
 
 def repeat(input, *sizes):
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
     sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
     _repeat_check(input, sizes)
     return call("_repeat", (input, sizes), {})
@@ -302,7 +304,7 @@ def _triu(input, diagonal=0):
 
 def _histc_check(input, bins=100, min=0, max=0):
     if input.dtype._category != 2:
-        raise RuntimeError(f'"histogram_cpu" not implemented for \'{scalar_name(input.dtype)}\'')
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{scalar_name(input.dtype)}\'')
     if bins <= 0:
         raise RuntimeError("torch.histogram(): bins must be > 0, but got %d for dimension 0" % bins)
     if max < min:

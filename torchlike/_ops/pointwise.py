@@ -404,7 +404,14 @@ defop("fix", lambda input: jnp.trunc(input), dtype="same", inplace=True, out=Tru
       reject=(not_for("b", "trunc_vml_cpu"), unsupported("c", "trunc is not supported for complex inputs")))
 
 
-@register("round", dtype="same", inplace=True, out=True, reject=not_for("bc", "round_vml_cpu"))
+def _round_check(input, decimals=0):
+    d = input.dtype
+    if d._category in (0, 3) or decimals != 0 and d._category == 1:     # integers round only to 0 decimals
+        raise NotImplementedError(f'"round_{"vml_" if decimals == 0 else ""}cpu" not implemented for '
+                                  f"'{scalar_name(d)}'")
+
+
+@register("round", dtype="same", inplace=True, out=True, check=_round_check)
 def _round(input, *, decimals=0):
     if jnp.issubdtype(input.dtype, jnp.integer):
         return input
@@ -492,19 +499,19 @@ def _heaviside_check(i, v):
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
 
 
-@register("heaviside", tensors=("input", "values"), out=True, inplace=True, check=_heaviside_check,
+@register("heaviside", tensors=("input", "values"), tensor_only=("values",), out=True, inplace=True, check=_heaviside_check,
           grad="NotImplemented",
           reject=unsupported("c", "heaviside is not yet implemented for complex tensors.", RuntimeError))
 def _heaviside(input, values):
     return jnp.where(input == 0, values, (input > 0).astype(input.dtype))
 
 
-@register("gcd", tensors=T2, out=True, inplace=True, differentiable=False, reject=not_for("bfc", "gcd_cpu"))
+@register("gcd", tensors=T2, tensor_only=("other",), out=True, inplace=True, differentiable=False, reject=not_for("bfc", "gcd_cpu"))
 def _gcd(input, other):
     return jnp.gcd(input, other)
 
 
-@register("lcm", tensors=T2, out=True, inplace=True, differentiable=False, reject=not_for("bfc", "lcm_cpu"))
+@register("lcm", tensors=T2, tensor_only=("other",), out=True, inplace=True, differentiable=False, reject=not_for("bfc", "lcm_cpu"))
 def _lcm(input, other):
     return jnp.lcm(input, other)
 

@@ -442,6 +442,8 @@ def _unique_common(input, return_inverse, return_counts, dim, consecutive):
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """torch.unique: always sorted on CPU, like PyTorch's implementation."""
+    if input.dtype.is_complex:
+        raise NotImplementedError(f"\"unique\" not implemented for '{scalar_name(input.dtype)}'")
     return _unique_common(input, return_inverse, return_counts, dim, False)
 
 

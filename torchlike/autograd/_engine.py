@@ -21,7 +21,35 @@ def _anomaly_enabled():
     return _ANOMALY[0]
 
 
+_final_callbacks = []     # queued by queue_callback during a backward pass, run when it ends
+_depth = [0]
+
+
+def queue_callback(callback):
+    """Run `callback()` once the current backward pass has finished (PyTorch's Engine.queue_callback)."""
+    if not _depth[0]:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _final_callbacks.append(callback)
+
+
 def run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumulate=True, create_graph=False):
+    """_run_backward, then the callbacks queued during it (outermost pass only)."""
+    _depth[0] += 1
+    try:
+        results = _run_backward(tensors, grad_tensors, retain_graph, inputs, accumulate, create_graph)
+    except BaseException:
+        if _depth[0] == 1:
+            _final_callbacks.clear()
+        raise
+    finally:
+        _depth[0] -= 1
+    if not _depth[0]:
+        while _final_callbacks:
+            _final_callbacks.pop(0)()
+    return results
+
+
+def _run_backward(tensors, grad_tensors, retain_graph=False, inputs=None, accumulate=True, create_graph=False):
     """Backpropagate from `tensors` with cotangents `grad_tensors` (jax arrays; Tensors when create_graph).
 
     accumulate=True adds into the leaves' .grad (backward); otherwise the gradients w.r.t. `inputs` are returned

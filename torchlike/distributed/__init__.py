@@ -1,6 +1,7 @@
-"""torch.distributed for a single process: PyTorch's API surface with its CPU-build semantics before a process group
-exists (`is_available()` True, `is_initialized()` False, calls needing the default group raise PyTorch's ValueError).
-No communication backend is built in yet; see distributed_c10d for how one registers. docs/guide.md, "Distributed"."""
+"""torch.distributed on JAX's distributed runtime: `init_process_group('gloo')` joins the processes with
+jax.distributed.initialize and the collectives run as JAX programs across them (_process_group, _jax_runtime). Before
+a process group exists the API behaves as PyTorch's (calls needing the default group raise its ValueError).
+docs/guide.md, "Distributed"."""
 from . import distributed_c10d
 from ._store import HashStore, Store
 from .distributed_c10d import (  # noqa: F401
@@ -13,6 +14,11 @@ from .distributed_c10d import (  # noqa: F401
     is_ucc_available, is_xccl_available, isend, monitored_barrier, new_group, recv, reduce, reduce_op,
     reduce_scatter, reduce_scatter_tensor, scatter, scatter_object_list, send,
 )
+from . import _jax_runtime as _rt, _process_group as _pg
+
+Backend._plugins["GLOO"] = _pg.create               # collectives on JAX's distributed runtime (gloo on the CPU)
+if _rt.cuda_plugin_installed():
+    Backend._plugins["NCCL"] = _pg.create_nccl      # ... and NCCL where JAX has its CUDA plugin
 
 
 def is_available():

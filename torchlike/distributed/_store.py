@@ -82,3 +82,55 @@ class HashStore(Store):
                     if all(k in self._data for k in keys):
                         break
                     raise DistStoreError(f"Timeout after {int(seconds * 1000)}ms waiting for keys {list(keys)}")
+
+
+class CoordinatorStore(Store):
+    """The store of a multi-process group: JAX's coordination service (the key-value store of jax.distributed,
+    served by rank 0 at `address`, host:port). Usable once the process group has joined the runtime."""
+
+    def __init__(self, address):
+        super().__init__()
+        self.address = address
+
+    @staticmethod
+    def _rt():
+        from . import _jax_runtime
+        if _jax_runtime.client() is None:
+            raise DistStoreError("the coordinator store is not connected (no multi-process group)")
+        return _jax_runtime
+
+    def _ms(self, timeout=None):
+        t = self._timeout if timeout is None else timeout
+        return int((t.total_seconds() if isinstance(t, timedelta) else float(t)) * 1000)
+
+    def set(self, key, value):
+        self._rt().key_value_set("torchlike/store/" + key, _bytes(value))
+
+    def get(self, key):
+        try:
+            return self._rt().key_value_get("torchlike/store/" + key, self._ms())
+        except DistStoreError:
+            raise
+        except Exception as e:
+            raise DistStoreError(f"Timeout after {self._ms()}ms waiting for keys ['{key}']") from e
+
+    def add(self, key, amount):
+        return int(self._rt().client().key_value_increment("torchlike/store/" + key, int(amount)))
+
+    def check(self, keys):
+        rt = self._rt()
+        return all(rt.key_value_try_get("torchlike/store/" + k) is not None for k in keys)
+
+    def delete_key(self, key):
+        had = self.check([key])
+        self._rt().key_value_delete("torchlike/store/" + key)
+        return had
+
+    def wait(self, keys, timeout=None):
+        for k in keys:
+            try:
+                self._rt().key_value_get("torchlike/store/" + k, self._ms(timeout))
+            except DistStoreError:
+                raise
+            except Exception as e:
+                raise DistStoreError(f"Timeout after {self._ms(timeout)}ms waiting for keys {list(keys)}") from e

@@ -190,7 +190,7 @@ def is_mpi_available():
 
 
 def is_nccl_available():
-    return False
+    return "NCCL" in Backend._plugins
 
 
 def is_gloo_available():
@@ -245,6 +245,11 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         raise ValueError("trying to initialize the default process group twice!")
     if store is None and (init_method is None or init_method.startswith("env://")):
         _env_rendezvous_check(rank, world_size)
+    if init_method and "?" in init_method:          # tcp://host:port?rank=0&world_size=2
+        from urllib.parse import parse_qs
+        query = parse_qs(init_method.split("?", 1)[1])
+        rank = int(query.get("rank", [rank])[0])
+        world_size = int(query.get("world_size", [world_size])[0])
     name = Backend(backend) if backend else Backend.GLOO
     factory = Backend._plugins.get(name.upper())
     if factory is None:
@@ -256,6 +261,12 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         world_size = int(os.environ.get("WORLD_SIZE", 1))
     if rank == -1:
         rank = int(os.environ.get("RANK", 0))
+    if store is None:
+        from ._jax_runtime import env_address
+        from ._store import CoordinatorStore
+        store = CoordinatorStore(env_address(init_method))
+        if timeout is not None:
+            store.set_timeout(timeout)
     pg = factory(store, rank, world_size, timeout or default_pg_timeout)
     _world.default_pg = pg
     _world.pg_map[pg] = (name, store)
@@ -267,6 +278,8 @@ def destroy_process_group(group=None):
     pg = group or GroupMember.WORLD
     assert pg is not None, "Process group cannot be None"
     if pg is _world.default_pg:
+        if hasattr(pg, "_shutdown"):
+            pg._shutdown()
         _world.default_pg = None
         _world.pg_map.clear()
         _world.pg_group_ranks.clear()
@@ -325,8 +338,18 @@ def get_pg_count():
 
 def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local_synchronization=False,
               group_desc=None, device_id=None):
-    _get_default_group()
-    raise RuntimeError("new_group: the process group backend cannot create subgroups")
+    default = _get_default_group()
+    world = default.size()
+    if ranks is not None and sorted(ranks) != list(range(world)):
+        raise RuntimeError("new_group: torchlike's process groups span every rank (subgroups of some ranks are not "
+                           "supported)")
+    if not hasattr(default, "_subgroup"):
+        raise RuntimeError("new_group: the process group backend cannot create subgroups")
+    _world.group_count += 1
+    pg = default._subgroup(str(_world.group_count), timeout)
+    _world.pg_map[pg] = _world.pg_map[default]
+    _world.pg_group_ranks[pg] = {i: i for i in range(world)}
+    return pg
 
 
 # ---------------------------------------------------------------- collectives: resolve the group, call its backend
@@ -337,7 +360,11 @@ def _collective(method):
         if _rank_not_in_group(pg):
             return None
         work = getattr(pg, method)(*args, **kwargs)
-        return work if async_op else None
+        if async_op:
+            return work
+        if work is not None:
+            work.wait()
+        return None
     call.__name__ = method
     return call
 

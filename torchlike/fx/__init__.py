@@ -1,49 +1,20 @@
-"""torch.fx: the names programs reference (GraphModule in annotations and isinstance checks, `wrap` at import time).
-Symbolic tracing into an FX graph is not implemented by torchlike: `symbolic_trace` and constructing a GraphModule
-raise RuntimeError; no object is ever a GraphModule, so isinstance checks answer False."""
+"""torch.fx: symbolic tracing of Modules into Graphs, graph editing and code generation.
+
+symbolic_trace runs a module's forward with Proxies: torch functions reach Proxy.__torch_function__ through the
+__torch_function__ protocol (torchlike/_torch_function.py), operators and Tensor methods are Proxy methods, leaf
+modules become call_module nodes. A GraphModule's forward is Python source generated from its Graph.
+"""
 from __future__ import annotations
 
-from ..nn.modules.module import Module
+from . import immutable_collections  # noqa: F401
+from . import node, graph, proxy, graph_module, interpreter, subgraph_rewriter, passes  # noqa: F401
+from ._symbolic_trace import PH, Tracer, symbolic_trace, wrap, is_fx_tracing  # noqa: F401
+from .graph import CodeGen, Graph, PythonCode  # noqa: F401
+from .graph_module import GraphModule  # noqa: F401
+from .interpreter import Interpreter, Transformer  # noqa: F401
+from .node import Node, has_side_effect, map_arg  # noqa: F401
+from .proxy import Proxy  # noqa: F401
+from .subgraph_rewriter import replace_pattern  # noqa: F401
 
-__all__ = ["GraphModule", "symbolic_trace", "wrap", "Graph", "Node", "Proxy", "Tracer"]
-
-_UNSUPPORTED = "torch.fx symbolic tracing is not supported by torchlike (use torch.jit.trace or torch.compile)"
-_wrapped = []
-
-
-def wrap(fn_or_name):
-    """Mark a global function as a leaf for symbolic tracing (recorded; tracing itself is unavailable)."""
-    _wrapped.append(fn_or_name)
-    return fn_or_name
-
-
-def symbolic_trace(root, concrete_args=None):
-    raise RuntimeError(_UNSUPPORTED)
-
-
-class Graph:
-    def __init__(self, *args, **kwargs):
-        raise RuntimeError(_UNSUPPORTED)
-
-
-class Node:
-    def __init__(self, *args, **kwargs):
-        raise RuntimeError(_UNSUPPORTED)
-
-
-class Proxy:
-    def __init__(self, *args, **kwargs):
-        raise RuntimeError(_UNSUPPORTED)
-
-
-class Tracer:
-    def __init__(self, *args, **kwargs):
-        raise RuntimeError(_UNSUPPORTED)
-
-    def trace(self, root, concrete_args=None):
-        raise RuntimeError(_UNSUPPORTED)
-
-
-class GraphModule(Module):
-    def __init__(self, root, graph, class_name="GraphModule"):
-        raise RuntimeError(_UNSUPPORTED)
+__all__ = ["symbolic_trace", "Tracer", "wrap", "Graph", "GraphModule", "Interpreter", "Transformer", "Node",
+           "Proxy", "PH", "CodeGen", "has_side_effect", "map_arg", "replace_pattern"]

@@ -42,3 +42,28 @@ model.eval()
 pred = model(data.x, data.edge_index).argmax(1)
 print("pred", pred.tolist())
 print(f"conv1 lin sum {model.conv1.lin.weight.sum().item():.5f}")
+
+# wider use: mini-batches of graphs through DataLoader, GAT/SAGE/GIN layers, pooling, utils, backward
+from torch_geometric.loader import DataLoader
+from torch_geometric.nn import GATConv, GINConv, SAGEConv, global_max_pool, global_mean_pool
+from torch_geometric.utils import add_self_loops, scatter, softmax
+
+torch.manual_seed(0)
+graphs = []
+for i in range(4):
+    m = 5 + i
+    ei = to_undirected(torch.stack([torch.arange(m), (torch.arange(m) + 1) % m]))
+    graphs.append(Data(x=torch.randn(m, 4), edge_index=ei, y=torch.tensor([i % 2])))
+gat, sage = GATConv(4, 8, heads=2), SAGEConv(16, 8)
+gin = GINConv(torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.ReLU()))
+for batch in DataLoader(graphs, batch_size=2, shuffle=False):
+    print(batch)
+    h = gin(sage(F.elu(gat(batch.x, batch.edge_index)), batch.edge_index).relu(), batch.edge_index)
+    print("pool", [f"{v:.4f}" for v in global_mean_pool(h, batch.batch).sum(1).tolist()],
+          [f"{v:.4f}" for v in global_max_pool(h, batch.batch).sum(1).tolist()])
+global_mean_pool(h, batch.batch).sum().backward()
+print(f"gat grad {gat.lin.weight.grad.abs().sum().item():.5f}")
+ei, _ = add_self_loops(graphs[0].edge_index, num_nodes=5)
+src = torch.randn(ei.size(1))
+print("softmax", [f"{v:.4f}" for v in softmax(src, ei[1], num_nodes=5).tolist()])
+print("scatter", [f"{v:.4f}" for v in scatter(src, ei[1], dim=0, dim_size=5, reduce="max").tolist()])

@@ -41,3 +41,13 @@ print(f"bert loss {bout.loss.item():.5f}")
 bout.loss.backward()
 print(f"bert emb grad norm {bert.bert.embeddings.word_embeddings.weight.grad.norm().item():.5f}")
 print(f"bert classifier grad {bert.classifier.weight.grad.abs().sum().item():.5f}")
+
+# wider generate use: top-k sampling under manual_seed, left padding with an attention mask, beam search
+torch.manual_seed(3)
+gen = model.generate(prompt, max_new_tokens=8, do_sample=True, top_k=20, temperature=0.9, pad_token_id=0)
+print("sample", gen.tolist())
+left = torch.tensor([[0, 0, 3, 4], [1, 2, 3, 4]])
+gen = model.generate(left, attention_mask=(left != 0).long(), max_new_tokens=4, do_sample=False, pad_token_id=0)
+print("left-pad greedy", gen.tolist())
+gen = model.generate(torch.tensor([[1, 2, 3]]), max_new_tokens=4, num_beams=3, do_sample=False, pad_token_id=0)
+print("beam", gen.tolist())

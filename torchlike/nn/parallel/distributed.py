@@ -1,12 +1,15 @@
 """torch.nn.parallel.DistributedDataParallel: replicas in several processes kept in sync. It needs a process group
-(the default one unless given): without init_process_group it raises PyTorch's ValueError. Over a group it
-broadcasts rank 0's parameters and buffers at construction and averages each gradient across the group with
-all_reduce as it is computed (unbucketed)."""
+(the default one unless given): without init_process_group it raises PyTorch's ValueError. It broadcasts rank 0's
+parameters and buffers at construction (and the buffers before each training forward with broadcast_buffers), and
+averages the gradients across the group during backward: they are gathered into buckets (~bucket_cap_mb each, in
+reverse parameter order as PyTorch), and a bucket is flattened and all-reduced as soon as its gradients are all
+accumulated, so communication overlaps the rest of the backward pass (_reducer)."""
 from __future__ import annotations
 
 from ...distributed import distributed_c10d as dist
 from ...distributed.algorithms.join import Join, Joinable, JoinHook
 from ..modules.module import Module
+from ._reducer import Reducer, broadcast_coalesced, torch_is_grad_enabled
 
 
 class DistributedDataParallel(Module, Joinable):
@@ -40,25 +43,18 @@ class DistributedDataParallel(Module, Joinable):
         if init_sync:
             self._sync_module_states()
         self._world_size = dist.get_world_size(self.process_group)
-        for p in module.parameters():
-            if p.requires_grad:
-                p.register_hook(self._allreduce_hook)
+        cap = 25 if bucket_cap_mb is None else bucket_cap_mb
+        self.reducer = Reducer([p for p in module.parameters() if p.requires_grad], self.process_group,
+                               int(cap * 1024 * 1024), find_unused_parameters, lambda: self.require_backward_grad_sync)
 
     def _sync_module_states(self):
-        for t in list(self.module.parameters()) + list(self.module.buffers()):
-            dist.broadcast(t.detach(), 0, group=self.process_group)
-
-    def _allreduce_hook(self, grad):
-        if not self.require_backward_grad_sync:
-            return grad
-        grad = grad.clone()
-        dist.all_reduce(grad, group=self.process_group)
-        return grad / self._world_size
+        broadcast_coalesced(list(self.module.parameters()) + list(self.module.buffers()), self.process_group)
 
     def forward(self, *inputs, **kwargs):
-        if self.training and self.broadcast_buffers and any(True for _ in self.module.buffers()):
-            for b in self.module.buffers():
-                dist.broadcast(b.detach(), 0, group=self.process_group)
+        if self.broadcast_buffers and torch_is_grad_enabled() and self.require_backward_grad_sync:
+            buffers = list(self.module.buffers())
+            if buffers:
+                broadcast_coalesced(buffers, self.process_group)
         return self.module(*inputs, **kwargs)
 
     def no_sync(self):
