@@ -146,6 +146,28 @@ def test_modules_match_torch():
         np.testing.assert_allclose(a, b, rtol=5e-2, atol=5e-2)
 
 
+def _out_and_inplace(lib):
+    g = np.random.default_rng(3)
+    a = lib.tensor(g.random((3, 3), dtype=np.float32))
+    c = lib.empty(3, 3)
+    with lib.autocast("cpu"):
+        lib.mm(a, a, out=c)
+        x = a.clone()
+        x.addmm_(a, a)
+        y = lib.mm(a, a)
+        err = _error(lambda: a.bfloat16().addmm_(a, a))
+    ref = a @ a
+    return str(c.dtype), bool((c == ref).all()), str(x.dtype), bool(((x - a) - ref).abs().max() < 1e-6), \
+        str(y.dtype), bool((y.float() == ref).all()), err
+
+
+def test_out_and_inplace_variants_are_not_autocast():
+    """PyTorch registers autocast kernels for the functional overloads only: mm(out=) and addmm_ run in float32
+    (and an in-place op on a bfloat16 tensor with float32 operands is a dtype error) inside a region too."""
+    assert [str(v).replace("torchlike", "torch") for v in _out_and_inplace(TL)] == \
+        [str(v) for v in _out_and_inplace(TH)]
+
+
 # --- regions: state, nesting, decorators, errors -----------------------------------------------------------
 
 def _state(lib):
@@ -322,6 +344,18 @@ def _cache(lib):
 
 def test_weight_cast_cache_matches_torch():
     assert _cache(TL) == _cache(TH)
+
+
+def test_cache_is_keyed_by_the_weight_as_in_torch():
+    """A weight cast to float16 in an inner region is what the outer bfloat16 region reuses (PyTorch's cache key is
+    the weight alone), down to the dtype error that follows."""
+    def run(lib):
+        w, x = lib.ones(2, 2, requires_grad=True), lib.ones(2, 2)
+        with lib.autocast("cpu"):
+            with lib.autocast("cpu", dtype=lib.float16):
+                inner = str((w @ w).dtype)
+            return inner, str((w @ w).dtype), _error(lambda: x @ w)
+    assert [str(v).replace("torchlike", "torch") for v in run(TL)] == [str(v) for v in run(TH)]
 
 
 def _custom_function(lib):

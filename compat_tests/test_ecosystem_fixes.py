@@ -138,3 +138,20 @@ def test_densenet121_parameter_count():
     m = models.densenet121()
     assert sum(p.numel() for p in m.parameters()) == 7978856 == models.DenseNet121_Weights.DEFAULT.meta["num_params"]
     assert len(m.state_dict()) == len(_torch_twin_of("models/densenet.py").densenet121().state_dict())
+
+
+@pytest.mark.parametrize("make,msg", [
+    (lambda t: t.tensor(True), None), (lambda t: t.tensor(False), None), (lambda t: t.tensor(False), "msg here"),
+    (lambda t: t.tensor(False), ""), (lambda t: t.tensor([1, 1]), None), (lambda t: t.tensor(0.0), None),
+    (lambda t: t.tensor(2), None), (lambda t: t.tensor([]), None), (lambda t: True, None),
+])
+def test_assert_async(make, msg):
+    """torch._assert_async (kornia's label checks call it): PyTorch's errors on CPU."""
+    args = () if msg is None else (msg,)
+    assert outcome(lambda: TL._assert_async(make(TL), *args)) == outcome(lambda: TH._assert_async(make(TH), *args))
+
+
+def test_assert():
+    TL._assert(True, "fine")
+    with pytest.raises(AssertionError, match="boom"):
+        TL._assert(False, "boom")

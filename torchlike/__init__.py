@@ -178,6 +178,24 @@ def is_neg(input):
     return False
 
 
+def _assert(condition, message):
+    """torch._assert: a traceable `assert condition, message`."""
+    assert condition, message
+
+
+def _assert_async(input, assert_msg=None):
+    """torch._assert_async: RuntimeError unless the one-element tensor is nonzero (checked at once on the host)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"_assert_async(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    n = input.numel()
+    if n != 1:
+        raise RuntimeError(f"Boolean value of Tensor with {'no values' if n == 0 else 'more than one value'} is "
+                           "ambiguous")
+    if not builtins_bool(input.item()):
+        raise RuntimeError("Expected Tensor with single nonzero value, but got zero" if assert_msg is None
+                           else assert_msg or "Assertion is failed")
+
+
 def equal(input, other):
     """True if both tensors have the same size and elements."""
     for i, (name, v) in enumerate((("input", input), ("other", other))):

@@ -26,5 +26,18 @@ def main(argv=None):
     return 0
 
 
+def _exit_status(argv=None):
+    """main's status; a script failing with SystemExit(non-zero) while in a multi-process group exits at once."""
+    try:
+        return main(argv)
+    except SystemExit as e:
+        runtime = sys.modules.get("torchlike.distributed._jax_runtime")
+        if e.code not in (0, None) and runtime is not None:
+            if not isinstance(e.code, int):
+                print(e.code, file=sys.stderr)
+            runtime.exit_now(e.code if isinstance(e.code, int) else 1)
+        raise
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_exit_status())

@@ -206,6 +206,17 @@ def _map(v, to, device_type):
     return v
 
 
+def call_exact(fn, *args):
+    """fn(*args) with the policy off: PyTorch's autocast has no kernels for in-place and out= variants, which run
+    in their arguments' dtypes inside a region too."""
+    global ACTIVE
+    ACTIVE = False
+    try:
+        return fn(*args)
+    finally:
+        ACTIVE = any(_enabled.values())
+
+
 def cast(name, *args):
     """The arguments of the function `name` as the active autocast policy runs them (entry points outside the op
     table: F.linear, F.cross_entropy ...). Arguments that are not eligible tensors pass unchanged."""

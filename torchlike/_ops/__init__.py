@@ -1,7 +1,7 @@
 """The op table and the generated torch.* functions and Tensor methods."""
 from __future__ import annotations
 
-from .. import _torch_function
+from .. import _autocast, _torch_function
 from .._tensor import Tensor
 from . import creation, dispatch, views, complex_views  # noqa: F401
 from ._registry import OPS
@@ -11,7 +11,7 @@ from . import extra_ops, linalg_extra  # noqa: F401
 from . import breadth_ops  # noqa: F401  (issue 14's census: windows, igamma, *_copy, ...)
 from . import complex_ops  # noqa: F401
 from . import special  # noqa: F401  (torch.special's special_* entries)
-from . import signal  # noqa: F401  (stft / istft)
+from . import signal, nn_ctc  # noqa: F401  (stft / istft, ctc_loss)
 
 __all__ = ["OPS", "FUNCTIONS", "install"]
 
@@ -30,7 +30,8 @@ def _make_function(op):
                 kwargs = dict(kwargs, dtype=out.dtype)     # torch's sum/prod out= overloads compute in out's dtype
             try:
                 with dispatch.cast_checked_first(out):
-                    r = dispatch.call(op, args, kwargs)
+                    r = dispatch.call(op, args, kwargs) if out is None or not _autocast.ACTIVE else \
+                        _autocast.call_exact(dispatch.call, op, args, kwargs)     # out=: no autocast (as torch)
             except TypeError:
                 return _foreign(fn, args, kwargs)
             if out is None:

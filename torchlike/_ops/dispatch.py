@@ -346,7 +346,8 @@ def inplace(op, self, args, kwargs):
     overlap = op.name not in _OVERLAP_DEPRECATED
     try:
         with cast_checked_first(self):
-            result = call(op, (self,) + tuple(args), kwargs)
+            result = call(op, (self,) + tuple(args), kwargs) if not _autocast.ACTIVE else \
+                _autocast.call_exact(call, op, (self,) + tuple(args), kwargs)      # in-place: no autocast
     except TypeError:                   # argument parsing comes before torch's memory-overlap check
         raise
     except Exception:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import sys
 from datetime import timedelta
 
 import jax
@@ -47,6 +48,27 @@ def initialize(address, world_size, rank, timeout):
                                initialization_timeout=max(seconds, 1))
     from jax._src import distributed
     _state["client"] = distributed.global_state.client
+    jax.devices()               # start the backend now: the processes exchange their topologies (the rendezvous)
+    _install_failure_exit()
+
+
+def _install_failure_exit():
+    """A rank failing with an uncaught exception exits at once with status 1, as a PyTorch worker does, instead of
+    waiting in jax.distributed's exit barrier for ranks that may be blocked in a collective with it."""
+    previous = sys.excepthook
+
+    def hook(kind, value, tb):
+        previous(kind, value, tb)
+        exit_now(1)
+    sys.excepthook = hook
+
+
+def exit_now(code):
+    """End a process that is still in a multi-process group without the runtime's exit barrier."""
+    if _state["client"] is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def shutdown():

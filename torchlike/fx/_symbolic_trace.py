@@ -15,7 +15,7 @@ import math
 from .graph import Graph
 from .graph_module import GraphModule
 from .node import map_aggregate
-from .proxy import Proxy, TracerBase
+from .proxy import Proxy, TracerBase, _ProtocolOn
 
 __all__ = ["Tracer", "symbolic_trace", "wrap", "PH", "PHBase", "is_fx_tracing"]
 
@@ -276,7 +276,7 @@ class Tracer(TracerBase):
                     return orig_call(mod, *a, **k)
                 return tracer.call_module(mod, forward, args, kwargs)
 
-            with _Patcher() as patcher:
+            with _Patcher() as patcher, _ProtocolOn():
                 patcher.patch_method(Module, "__getattr__", module_getattr_wrapper)
                 patcher.patch_method(Module, "__call__", module_call_wrapper)
                 self._patch_wrapped_functions(patcher, fn_globals)

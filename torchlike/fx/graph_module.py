@@ -63,7 +63,6 @@ def _assign_attr(from_obj, to_module, target):
 def _import_block(globals_):
     """Source lines that recreate the generated code's globals (used when unpickling)."""
     import math
-    import torchlike
     lines = ["import torchlike as torch", "from math import inf, nan", "NoneType = type(None)"]
     for name, obj in globals_.items():
         if name in ("torch", "inf", "nan", "NoneType") or obj is math.inf:
@@ -73,7 +72,6 @@ def _import_block(globals_):
             head, _, tail = qn.partition(".")
             lines.append(f"from {mod} import {head} as {name}" if not tail else
                          f"from {mod} import {head} as _{name}_root\n{name} = _{name}_root.{tail}")
-    _ = torchlike
     return "\n".join(lines) + "\n"
 
 
@@ -99,7 +97,7 @@ def _deserialize_graph_module(forward, body):
             return True
     com = CodeOnlyModule(body)
     graph = KeepModules().trace(com)
-    return GraphModule(com, graph, class_name=body.get("_graphmodule_cls_name", "GraphModule"))
+    return GraphModule(com, graph)
 
 
 class GraphModule(Module):
@@ -178,6 +176,8 @@ class GraphModule(Module):
                 lines.extend("    " + ln for ln in inner)
         lines.extend("    " + ln for ln in src.split("\n"))
         out = "\n".join(lines)
+        if out.endswith(" "):
+            out = out.rstrip(" ")
         if print_output:
             print(out)
         return out
@@ -200,7 +200,7 @@ class GraphModule(Module):
         memo[id(self)] = res
         fake_mod = Module()
         fake_mod.__dict__ = copy.deepcopy(self.__dict__, memo)
-        new_gm = GraphModule(fake_mod, fake_mod.__dict__["_graph"], self.__class__.__name__)
+        new_gm = GraphModule(fake_mod, fake_mod.__dict__["_graph"])
         for k in ("meta", "training", "_tracer_cls"):
             if k in fake_mod.__dict__:
                 new_gm.__dict__[k] = fake_mod.__dict__[k]

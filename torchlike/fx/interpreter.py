@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from .graph import Graph
 from .graph_module import GraphModule
 from .node import map_aggregate, map_arg
-from .proxy import Proxy
+from .proxy import Proxy, _ProtocolOn
 from ._symbolic_trace import Tracer
 
 __all__ = ["Interpreter", "Transformer"]
@@ -153,7 +153,8 @@ class Transformer(Interpreter):
         return self.tracer.create_proxy("call_function", target, args, kwargs)
 
     def transform(self):
-        result = super().run(enable_io_processing=False)
+        with _ProtocolOn():
+            result = super().run(enable_io_processing=False)
         if result is not None:
             self.new_graph.output(map_aggregate(result, lambda a: a.node if isinstance(a, Proxy) else a))
         return GraphModule(self.module, self.new_graph)

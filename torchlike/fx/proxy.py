@@ -17,6 +17,23 @@ class TraceError(ValueError):
     pass
 
 
+class _ProtocolOn:
+    """While tracing, torch functions consult __torch_function__ up front (as PyTorch always does for objects
+    that define it), so a Proxy argument is recorded before any function body runs on it."""
+
+    def __enter__(self):
+        from .. import _torch_function as tf
+        tf.S.subclasses += 1
+        tf.refresh()
+        return self
+
+    def __exit__(self, *exc):
+        from .. import _torch_function as tf
+        tf.S.subclasses -= 1
+        tf.refresh()
+        return False
+
+
 def _base_types():
     import torchlike
     return (str, int, float, bool, complex, type(None), type(Ellipsis), torchlike.dtype, torchlike.Tensor,
@@ -177,7 +194,38 @@ class Proxy:
         tracer = next(iter(tracers))
         if _is_tensor_method(orig_method):
             return tracer.create_proxy("call_method", orig_method.__name__, args, kwargs)
+        args, kwargs = _functional_call_form(orig_method, args, kwargs)
         return tracer.create_proxy("call_function", orig_method, args, kwargs)
+
+
+# torch.nn.functional entries that are C++ builtins in PyTorch: their recorded arguments stay as called.
+_F_BUILTINS = frozenset((
+    "adaptive_avg_pool1d avg_pool1d avg_pool2d avg_pool3d bilinear celu_ channel_shuffle conv1d conv2d conv3d "
+    "conv_tbc conv_transpose1d conv_transpose2d conv_transpose3d cosine_similarity elu_ gelu hardshrink hardtanh_ "
+    "leaky_relu_ linear logsigmoid native_channel_shuffle one_hot pairwise_distance pdist pixel_shuffle "
+    "pixel_unshuffle prelu relu_ rrelu_ scaled_dot_product_attention selu_ softplus softshrink threshold_").split())
+
+
+def _functional_call_form(fn, args, kwargs):
+    """PyTorch's Python-level nn.functional functions hand __torch_function__ their required parameters
+    positionally and every optional one as a keyword (defaults filled in); record the same call."""
+    if getattr(fn, "__module__", None) != "torchlike.nn.functional" or fn.__name__ in _F_BUILTINS:
+        return args, kwargs
+    try:
+        sig = inspect.signature(inspect.unwrap(fn))
+        bound = sig.bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return args, kwargs
+    bound.apply_defaults()
+    pos, kw = [], {}
+    for name, p in sig.parameters.items():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            return args, kwargs
+        if p.default is p.empty and p.kind != p.KEYWORD_ONLY:
+            pos.append(bound.arguments[name])
+        else:
+            kw[name] = bound.arguments[name]
+    return tuple(pos), kw
 
 
 class Attribute(Proxy):

@@ -6,7 +6,7 @@ import copy
 from typing import NamedTuple
 
 from .graph_module import GraphModule
-from .node import Node, map_arg
+from .node import Node
 
 __all__ = ["Match", "replace_pattern"]
 
@@ -103,7 +103,7 @@ def replace_pattern(gm, pattern, replacement):
         if body & used:
             continue
         used |= body
-        matches.append(Match(anchor=node, nodes_map=m))
+        matches.append(Match(anchor=matcher.p_returns[-1], nodes_map=m))
 
     r_placeholders = [n for n in r_graph.nodes if n.op == "placeholder"]
     for match in matches:
@@ -111,8 +111,10 @@ def replace_pattern(gm, pattern, replacement):
         val_map = {}
         for rp, pp in zip(r_placeholders, matcher.p_placeholders):
             val_map[rp] = m[pp]
-        first = next(n for n in original.nodes if n in {g for p, g in m.items() if p.op != "placeholder"})
-        with original.inserting_before(first):
+        returned = [m[pr] for pr in matcher.p_returns]
+        users = {u for r in returned for u in r.users}
+        first_user = next(n for n in original.nodes if n in users)
+        with original.inserting_before(first_user):
             copied = original.graph_copy(r_graph, val_map)
         new_returns = list(copied) if isinstance(copied, (tuple, list)) else [copied]
         for pr, nr in zip(matcher.p_returns, new_returns):
@@ -129,5 +131,4 @@ def replace_pattern(gm, pattern, replacement):
             if node.op == "call_module" and isinstance(replacement, GraphModule):
                 if not hasattr(gm, node.target) and hasattr(replacement, node.target):
                     gm.add_submodule(node.target, copy.deepcopy(replacement.get_submodule(node.target)))
-    _ = map_arg
     return matches

@@ -67,3 +67,16 @@ aug = torch.nn.Sequential(KA.RandomHorizontalFlip(p=0.5), KA.RandomAffine(degree
                           KA.ColorJitter(0.2, 0.2, 0.2, 0.1, p=1.0))
 stats("augmented", aug(img.detach()))
 print("flip sums", [round(v, 3) for v in KA.RandomHorizontalFlip(p=0.5)(img.detach()).sum(dim=(1, 2, 3)).tolist()])
+
+b = (img.detach() + 0.1 * torch.randn_like(img)).clamp(0, 1)
+print(f"ssim_loss={kornia.losses.ssim_loss(img.detach(), b, 5).item():.5f} "
+      f"psnr={kornia.metrics.psnr(img.detach(), b, 1.0).item():.4f}")
+logits = torch.randn(4, 3, requires_grad=True)
+focal = kornia.losses.focal_loss(logits, torch.tensor([0, 1, 2, 1]), alpha=0.25, reduction="mean")
+focal.backward()
+print(f"focal={focal.item():.5f} grad={logits.grad.norm().item():.5f}")
+print(f"dice={kornia.losses.dice_loss(torch.randn(2, 3, 8, 8), torch.randint(0, 3, (2, 8, 8))).item():.5f}")
+stats("equalize", kornia.enhance.equalize(img.detach()))
+stats("dilation", kornia.morphology.dilation(img.detach(), torch.ones(3, 3)))
+stats("warp_perspective", KG.transform.warp_perspective(img.detach(), torch.tensor(
+    [[[1.0, 0.1, 2.0], [0.0, 1.0, -1.0], [0.001, 0.0, 1.0]]]).repeat(2, 1, 1), (16, 16)))

@@ -13,7 +13,7 @@ __all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss", "c
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss",
            "gaussian_nll_loss", "cosine_embedding_loss", "margin_ranking_loss", "hinge_embedding_loss",
            "soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
-           "triplet_margin_loss", "triplet_margin_with_distance_loss"]
+           "triplet_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
 
 _ENUM = {"none": 0, "mean": 1, "sum": 2}
 _NAMES = {0: "none", 1: "mean", 2: "sum"}
@@ -299,6 +299,13 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
         stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
         loss = loss + stirling.masked_fill(target <= 1, 0)
     return _apply_reduction(loss, _ENUM[reduction])
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    if _autocast.ACTIVE:        # autocast region: PyTorch's float32 policy for this loss
+        (log_probs,) = _autocast.cast("ctc_loss", log_probs)
+    return FUNCTIONS["ctc_loss"](log_probs, targets, input_lengths, target_lengths, blank, get_enum(reduction),
+                                 zero_infinity)
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):

@@ -16,7 +16,11 @@ def _no_process_group():
 class DistributedSampler(Sampler):
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         if num_replicas is None or rank is None:
-            raise _no_process_group()     # torchlike has no process groups: pass num_replicas and rank
+            from ...distributed import distributed_c10d as dist
+            if not dist.is_initialized():
+                raise _no_process_group()
+            num_replicas = dist.get_world_size() if num_replicas is None else num_replicas
+            rank = dist.get_rank() if rank is None else rank
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
         self.dataset = dataset
