@@ -32,7 +32,8 @@ def test_collectives_without_group_raise_like_torch(name):
 
 
 def test_state_queries_match_torch():
-    for n in ("is_available", "is_initialized", "is_torchelastic_launched", "is_mpi_available", "is_nccl_available"):
+    for n in ("is_available", "is_initialized", "is_torchelastic_launched", "is_mpi_available", "is_nccl_available",
+              "is_gloo_available"):
         assert getattr(TLD, n)() == getattr(THD, n)(), n
     assert TLD.group.WORLD is None and TLD.GroupMember.WORLD is None
     assert TLD.GroupMember.NON_GROUP_MEMBER == THD.GroupMember.NON_GROUP_MEMBER

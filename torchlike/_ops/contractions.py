@@ -2,8 +2,10 @@
 (multi_dot vecdot cross) and norms (vector_norm matrix_norm)."""
 from __future__ import annotations
 
+import functools
 import math
 
+import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
@@ -270,7 +272,12 @@ def _chain_matmul(matrices):
 
 # --- distances and integration -----------------------------------------------------------------------------
 
-def _cdist_check(x1, x2, p=2.0, compute_mode=None):
+_CDIST_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist")
+
+
+def _cdist_check(x1, x2, p=2.0, compute_mode=_CDIST_MODES[0]):
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     for t, n in ((x1, "X1"), (x2, "X2")):
         if t.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {n} got: {t.dim()}D")
@@ -282,6 +289,8 @@ def _cdist_check(x1, x2, p=2.0, compute_mode=None):
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     _same_dtype((x1, x2))
+    if x1.dtype in (D.float16, D.bfloat16):
+        raise NotImplementedError(f'"cdist" not implemented for \'{scalar_name(x1.dtype)}\'')
     broadcast_check(x1._size[:-2], x2._size[:-2])
 
 
@@ -304,12 +313,49 @@ def _pnorm(a, p, axis):
     return jnp.where(zero, 0, jnp.where(zero, 1, s) ** (1 / p))
 
 
+@functools.partial(jax.custom_vjp, nondiff_argnums=(1,))
+def _cdist_norm(diff, p):
+    return _pnorm(diff, p, -1)
+
+
+def _cdist_norm_fwd(diff, p):
+    d = _pnorm(diff, p, -1)
+    return d, (diff, d)
+
+
+def _cdist_norm_bwd(p, res, g):
+    """torch's cdist backward (Distance.cpp): 0 where the distance is 0 (and, for p < 1, where a coordinate
+    difference is 0); sign(diff) for p = 1; for p = inf every coordinate attaining the maximum gets the gradient."""
+    diff, d = res
+    d, g = d[..., None], g[..., None]
+    zero = d == 0
+    safe = jnp.where(zero, 1, d)
+    adiff = jnp.abs(diff)
+    if p == 0:
+        grad = jnp.zeros_like(diff)
+    elif p == 1:
+        grad = jnp.sign(diff) * g
+    elif p == INF:
+        grad = jnp.sign(diff) * (adiff == d) * g
+    elif p < 2:
+        bad = zero | ((diff == 0) & (p < 1))
+        grad = jnp.where(bad, 0, jnp.sign(diff) * jnp.where(bad, 1, adiff) ** (p - 1) * g / safe ** (p - 1))
+    elif p == 2:
+        grad = jnp.where(zero, 0, g * diff / safe)
+    else:
+        grad = jnp.where(zero, 0, diff * adiff ** (p - 2) * g / safe ** (p - 1))
+    return (grad.astype(diff.dtype),)
+
+
+_cdist_norm.defvjp(_cdist_norm_fwd, _cdist_norm_bwd)
+
+
 @register("cdist", tensors=("x1", "x2"), check=_cdist_check, dtype=_first, method=False, grad="CdistBackward0")
-def _cdist(x1, x2, p=2.0, compute_mode=None):
+def _cdist(x1, x2, p=2.0, compute_mode=_CDIST_MODES[0]):
     batch = jnp.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
     x1 = jnp.broadcast_to(x1, batch + x1.shape[-2:])
     x2 = jnp.broadcast_to(x2, batch + x2.shape[-2:])
-    return _pnorm(x1[..., :, None, :] - x2[..., None, :, :], p, -1)
+    return _cdist_norm(x1[..., :, None, :] - x2[..., None, :, :], float(p))
 
 
 def _trapz_rule(op, vals):

@@ -69,3 +69,18 @@ cm = MulticlassConfusionMatrix(num_classes=3)
 cm.update(torch.tensor([0, 1, 2, 2, 1]), torch.tensor([0, 2, 2, 1, 1]))
 print("cm", cm.compute().tolist(), cm.compute().dtype)
 print(type(metrics["acc"]).__name__, metrics["acc"].num_classes, metrics["acc"].device)
+
+p, y = torch.randn(50), torch.randn(50)
+print("spearman", fmt(F.spearman_corrcoef(p, y)), "kendall", fmt(F.kendall_rank_corrcoef(p, y)))
+probs = torch.randn(30, 4).softmax(-1)
+tg = torch.randint(0, 4, (30,))
+print("mcc", fmt(F.matthews_corrcoef(probs, tg, task="multiclass", num_classes=4)),
+      "kappa", fmt(F.cohen_kappa(probs, tg, task="multiclass", num_classes=4)),
+      "ece", fmt(F.calibration_error(probs, tg, task="multiclass", num_classes=4)))
+ml_p, ml_t = torch.rand(20, 3), torch.randint(0, 2, (20, 3))
+print("multilabel", fmt(F.accuracy(ml_p, ml_t, task="multilabel", num_labels=3)),
+      fmt(F.auroc(ml_p, ml_t, task="multilabel", num_labels=3)))
+a = torch.rand(2, 3, 32, 32)
+b = (a + 0.05 * torch.randn_like(a)).clamp(0, 1)
+print("ssim", fmt(F.structural_similarity_index_measure(a, b)), "psnr", fmt(F.peak_signal_noise_ratio(a, b)))
+print("ndcg", fmt(F.retrieval_normalized_dcg(torch.rand(10), torch.randint(0, 3, (10,)))))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..._ops.creation import empty
 from .. import init
-from .._functional import attention as _attn
+from .. import functional as _attn
 from ..parameter import Parameter
 from .linear import NonDynamicallyQuantizableLinear
 from .module import Module

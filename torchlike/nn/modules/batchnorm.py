@@ -5,7 +5,7 @@ import warnings
 
 from ..._dtype import int64
 from ..._ops.creation import ones, tensor, zeros
-from .._functional import layers as F
+from .. import functional as F
 from ..parameter import UninitializedBuffer, UninitializedParameter
 from .lazy import LazyModuleMixin
 from .module import Module

@@ -8,7 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .._functional import activations as _act
+from .. import functional as _act
 from .._functional import fractional as _frac
 from .container import ModuleList, Sequential
 from .linear import Linear

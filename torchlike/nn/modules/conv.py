@@ -6,7 +6,7 @@ import math
 from ... import autograd
 from ..._ops.creation import empty
 from .. import init
-from .._functional import layers as F
+from .. import functional as F
 from ..parameter import Parameter, UninitializedParameter
 from .lazy import LazyModuleMixin
 from .module import Module

@@ -1,7 +1,7 @@
 """Dropout, Dropout1d/2d/3d, AlphaDropout, FeatureAlphaDropout (masks drawn from the global generator like PyTorch)."""
 from __future__ import annotations
 
-from .._functional import layers as F
+from .. import functional as F
 from .module import Module
 
 __all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]

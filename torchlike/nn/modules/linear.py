@@ -5,7 +5,7 @@ import math
 
 from ..._ops.creation import empty
 from .. import init
-from .._functional.linear import bilinear, linear
+from .. import functional as F
 from ...autograd import grad_mode
 from ..parameter import Parameter, UninitializedParameter
 from .lazy import LazyModuleMixin
@@ -49,7 +49,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        return linear(input, self.weight, self.bias)
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
@@ -86,7 +86,7 @@ class Bilinear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input1, input2):
-        return bilinear(input1, input2, self.weight, self.bias)
+        return F.bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self):
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "

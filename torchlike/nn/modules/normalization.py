@@ -5,7 +5,7 @@ import numbers
 
 from ..._ops.creation import empty
 from .. import init
-from .._functional import layers as F
+from .. import functional as F
 from ..parameter import Parameter
 from .module import Module
 

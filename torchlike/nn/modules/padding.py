@@ -1,7 +1,7 @@
 """Padding layers: Constant/Zero/Reflection/Replication/CircularPad1d/2d/3d."""
 from __future__ import annotations
 
-from .._functional import layers as F
+from .. import functional as F
 from .module import Module
 
 __all__ = ["CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",

@@ -1,7 +1,7 @@
 """Pooling layers: MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvg/MaxPool1d/2d/3d, LPPool1d/2d."""
 from __future__ import annotations
 
-from .._functional import layers as F
+from .. import functional as F
 from .conv import _ntuple, _single
 from .module import Module
 

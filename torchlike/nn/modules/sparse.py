@@ -4,7 +4,7 @@ from __future__ import annotations
 from ... import autograd
 from ..._ops.creation import empty
 from .. import init
-from .._functional import layers as F
+from .. import functional as F
 from ..parameter import Parameter
 from .module import Module
 

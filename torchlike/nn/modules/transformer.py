@@ -7,8 +7,8 @@ import warnings
 from ..._ops.creation import full
 from ...autograd import grad_mode
 from .. import init
-from .._functional import activations as _act
-from .._functional import attention as _attn
+from .. import functional as _act
+from .. import functional as _attn
 from .activation import GELU, ReLU
 from .attention import MultiheadAttention
 from .container import ModuleList
