@@ -10,6 +10,7 @@ import torchlike as TL
 import torchlike.nn.functional  # noqa: F401
 import torchlike.overrides  # noqa: F401
 from torchlike import _torch_function
+from _harness import check
 
 
 @pytest.fixture(autouse=True)
@@ -199,3 +200,21 @@ def test_disable_torch_function_subclass():
             y = x + 1
         return type(y).__name__, log
     both(run)
+
+
+def test_a_mode_sees_the_functional_calls_nn_modules_make():
+    """nn.Linear / nn.Conv2d / nn.ReLU call torch.nn.functional, so a TorchFunctionMode sees F.linear etc."""
+    def fn(lib):
+        seen = []
+
+        class Log(lib.overrides.TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                seen.append(func.__name__)
+                return func(*args, **(kwargs or {}))
+        lib.manual_seed(0)
+        m = lib.nn.Sequential(lib.nn.Conv2d(1, 2, 3), lib.nn.ReLU(), lib.nn.Flatten(), lib.nn.Linear(8, 3))
+        x = lib.ones(1, 1, 4, 4)
+        with Log():
+            m(x)
+        return [n for n in seen if n in ("conv2d", "relu", "linear")]
+    check(fn)
