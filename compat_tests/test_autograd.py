@@ -337,3 +337,23 @@ def test_gradcheck():
             msg = str(e).splitlines()[0]
         return ok, ok2, bad, msg
     check(go)
+
+
+@pytest.mark.parametrize("method,args,on_view", [("t_", (), True), ("transpose_", (0, 1), False),
+                                                  ("squeeze_", (1,), False), ("squeeze_", (), False),
+                                                  ("unsqueeze_", (0,), False), ("transpose_", (0, 1), True)])
+def test_inplace_view_metadata_ops_record_history(method, args, on_view):
+    """t_/transpose_/squeeze_/unsqueeze_ on a tensor in a graph: the in-place node (TransposeBackward1, ...), a
+    version bump, and gradients through the new shape."""
+    def fn(lib):
+        x = make(lib, sample((2, 1, 3), seed=4), "float32", requires_grad=True)
+        y = (x * 1).squeeze(1) if on_view else x * 1
+        getattr(y, method)(*args)
+        w = lib.arange(float(y.numel())).reshape(tuple(y.shape))
+        (y * w).sum().backward()
+        return y.grad_fn.name(), y._version, y.stride(), x.grad
+    check(fn)
+
+
+def test_inplace_view_metadata_op_on_a_leaf_that_requires_grad():
+    check(lambda lib: make(lib, sample((2, 3)), "float32", requires_grad=True).transpose_(0, 1), message=True)

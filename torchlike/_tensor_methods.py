@@ -146,20 +146,30 @@ def contiguous(self, memory_format=None):
 Tensor.contiguous = contiguous
 
 
-def _restride_inplace(view_fn):
-    """t_/transpose_/squeeze_/unsqueeze_: `self` takes the metadata of the corresponding view of itself."""
-    def method(self, *args):
-        r = view_fn(self, *args)
+def _restride_inplace(view_fn, node_name):
+    """t_/transpose_/squeeze_/unsqueeze_: `self` takes the metadata of the corresponding view of itself and, as in
+    PyTorch, that view's history (a backward node named for the in-place variant) and a version bump."""
+    def method(self, *args, **kwargs):
+        dispatch.check_leaf_inplace(self)
+        r = view_fn(self, *args, **kwargs)
         self._size, self._stride, self._contig, self._cache = r._size, r._stride, r._contig, None
+        node = r._grad_fn
+        if node is not None:
+            from .autograd._graph import node_class, rebase_inplace
+            node.__class__ = node_class(node_name(args, kwargs))
+            rebase_inplace(self, r)
+        self._storage.version += 1
+        if self._version_at is not None:          # a view: its history is current (no AsStrided refresh)
+            self._version_at = self._storage.version
         return self
     method.__name__ = view_fn.__name__ + "_"
     return method
 
 
-t_ = _restride_inplace(views.t)
-transpose_ = _restride_inplace(views.transpose)
-squeeze_ = _restride_inplace(views.squeeze)
-unsqueeze_ = _restride_inplace(views.unsqueeze)
+t_ = _restride_inplace(views.t, lambda a, k: "TBackward1")
+transpose_ = _restride_inplace(views.transpose, lambda a, k: "TransposeBackward1")
+squeeze_ = _restride_inplace(views.squeeze, lambda a, k: "SqueezeBackward4" if a or k else "SqueezeBackward3")
+unsqueeze_ = _restride_inplace(views.unsqueeze, lambda a, k: "UnsqueezeBackward1")
 Tensor.t_ = t_
 Tensor.transpose_ = transpose_
 Tensor.squeeze_ = squeeze_
