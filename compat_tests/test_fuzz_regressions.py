@@ -279,3 +279,100 @@ def test_half_norms_accumulate_in_float32(dtype):
     m = np.full((3, 3), 300.0)
     for ord in ("fro", 1, float("inf"), "nuc", 2):
         check(lambda lib: lib.linalg.matrix_norm(make(lib, m, dtype), ord=ord), rtol=1e-2, message=True)
+
+
+# --- out= dtype rules, factories' dtype=, scalar overflow, stacking errors, samplers on expanded tensors --------
+
+def _t(lib, dtype, shape=(3, 3)):
+    return make(lib, np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape) % 4, dtype)
+
+
+_OUT_CALLS = {
+    "mm": lambda lib, x, o: lib.mm(x, x, out=o), "triu": lambda lib, x, o: lib.triu(x, out=o),
+    "tril": lambda lib, x, o: lib.tril(x, out=o), "msort": lambda lib, x, o: lib.msort(x, out=o),
+    "diag": lambda lib, x, o: lib.diag(x, out=o), "abs": lambda lib, x, o: lib.abs(x, out=o),
+    "neg": lambda lib, x, o: lib.neg(x, out=o), "floor": lambda lib, x, o: lib.floor(x, out=o),
+    "sign": lambda lib, x, o: lib.sign(x, out=o), "clamp": lambda lib, x, o: lib.clamp(x, 0, 2, out=o),
+    "clamp_tensor": lambda lib, x, o: lib.clamp(x, min=x[0], out=o),
+    "all": lambda lib, x, o: lib.all(x, out=o), "any": lambda lib, x, o: lib.any(x, dim=0, out=o),
+    "isposinf": lambda lib, x, o: lib.isposinf(x, out=o), "signbit": lambda lib, x, o: lib.signbit(x, out=o),
+    "amax": lambda lib, x, o: lib.amax(x, 0, out=o), "dot": lambda lib, x, o: lib.dot(x[0], x[0], out=o),
+    "index_select": lambda lib, x, o: lib.index_select(x, 0, lib.tensor([0, 2]), out=o),
+    "add": lambda lib, x, o: lib.add(x, x, out=o), "sin": lambda lib, x, o: lib.sin(x, out=o),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_OUT_CALLS))
+@pytest.mark.parametrize("dtype,out_dtype", [("float32", "float64"), ("float64", "float32"), ("int64", "float32"),
+                                             ("bool", "float32"), ("float32", "float32"), ("bool", "bool"),
+                                             ("float32", "bool"), ("uint8", "uint8")])
+def test_out_dtype_rules(name, dtype, out_dtype):
+    f = _OUT_CALLS[name]
+    check(lambda lib: f(lib, _t(lib, dtype), lib.empty(0, dtype=getattr(lib, out_dtype))), message=True)
+
+
+def test_out_dtype_checked_before_missing_kernel():
+    b = np.array([[True, False], [False, True]])
+    check(lambda lib: lib.mm(make(lib, b), make(lib, b), out=lib.empty(2, 2)), message=True)
+    i = np.array([1, 2])
+    for fn in ("nextafter", "logaddexp"):
+        check(lambda lib: getattr(lib, fn)(make(lib, i, "int64"), make(lib, i, "int64"),
+                                           out=lib.empty(2, dtype=lib.bool)), message=True)
+        check(lambda lib: getattr(lib, fn)(make(lib, i, "int64"), make(lib, i, "int64"), out=lib.empty(2)))
+
+
+@pytest.mark.parametrize("factory", [
+    lambda lib, d, o: lib.arange(5, dtype=d, out=o), lambda lib, d, o: lib.full((5,), 2.0, dtype=d, out=o),
+    lambda lib, d, o: lib.zeros(5, dtype=d, out=o), lambda lib, d, o: lib.ones(5, dtype=d, out=o),
+    lambda lib, d, o: lib.linspace(0, 1, 5, dtype=d, out=o), lambda lib, d, o: lib.empty(5, dtype=d, out=o)[:0]])
+@pytest.mark.parametrize("dtype", [None, "float32", "int64"])
+@pytest.mark.parametrize("out_dtype", ["float64", "int64", "bool"])
+def test_factory_dtype_must_match_out(factory, dtype, out_dtype):
+    check(lambda lib: factory(lib, dtype and getattr(lib, dtype), lib.empty(5, dtype=getattr(lib, out_dtype))),
+          message=True)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1, 300, 1e10, 70000.0, 1.5, -300])
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int32", "int64", "float16", "bool", "float32"])
+def test_fill_value_overflow(value, dtype):
+    check(lambda lib: lib.full((2,), value, dtype=getattr(lib, dtype)), message=True)
+    check(lambda lib: lib.full_like(lib.ones(2), value, dtype=getattr(lib, dtype)), message=True)
+
+
+def test_index_add_alpha_overflow():
+    for alpha in (float("nan"), float("inf"), 2, 1e30):
+        check(lambda lib: lib.ones(3, dtype=lib.int64).index_add(0, lib.tensor([0]), lib.ones(1, dtype=lib.int64),
+                                                                  alpha=alpha), message=True)
+
+
+def test_vector_norm_dtype_rules():
+    for src, dst in [("float64", "float32"), ("complex64", "float32"), ("float32", "complex64"), ("float32", "int64"),
+                     ("float32", "float64"), ("complex64", "complex128"), ("float16", "float32")]:
+        check(lambda lib: lib.linalg.vector_norm(make(lib, vals(src), src), dtype=getattr(lib, dst)), message=True)
+
+
+@pytest.mark.parametrize("fn", ["vstack", "hstack", "dstack"])
+def test_stacking_shape_errors(fn):
+    for a, b in [((2, 3), (2, 4)), ((2, 3), (2, 3, 1)), ((3,), (4,)), ((2, 3), (3, 3)), ((2,), (2, 3)), ((), (1,))]:
+        check(lambda lib: getattr(lib, fn)([lib.ones(*a), lib.ones(*b)]), message=True)
+
+
+def test_where_scalars_with_out_are_type_errors():
+    c = np.array([True, False])
+    check(lambda lib: lib.where(make(lib, c), 1.0, lib.ones(2), out=lib.empty(2)), message=True)
+    check(lambda lib: lib.where(make(lib, c), lib.ones(2), 2, out=lib.empty(2)), message=True)
+    check(lambda lib: lib.where(make(lib, c), lib.ones(2), lib.zeros(2), out=lib.empty(2)))
+
+
+def test_scans_in_place_on_bool():
+    for fn in ("cumsum_", "cumprod_"):
+        check(lambda lib: getattr(make(lib, np.array([[True, False]])), fn)(0), message=True)
+        check(lambda lib: getattr(make(lib, np.array([[1, 2]]), "int32"), fn)(1))
+
+
+@pytest.mark.parametrize("sampler", ["uniform_", "normal_", "bernoulli_", "exponential_", "random_", "cauchy_",
+                                     "log_normal_", "geometric_"])
+def test_samplers_refuse_expanded_tensors(sampler):
+    args = (0.5,) if sampler == "geometric_" else ()
+    check(lambda lib: getattr(lib.ones(1).expand(3), sampler)(*args), message=True)
+    check(lambda lib: getattr(lib.ones(3, 2)[:, 0], sampler)(*args).shape)     # strided but no overlap: fine

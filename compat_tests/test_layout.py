@@ -220,3 +220,112 @@ def test_module_to_memory_format_applies_to_4d_and_5d_tensors():
         m = m.to(memory_format=lib.channels_last)
         return [(p.stride(), p.is_contiguous(memory_format=lib.channels_last)) for p in m.parameters()]
     check(fn)
+
+
+# --- ops whose results follow the input's layout beyond TensorIterator: empty_like(input) results (flip, sort ...),
+# clones written into (index_fill, put, index_put), diff's narrowed views, roll's cat, nonzero's transposed result
+
+def _strides_of(r):
+    if isinstance(r, (tuple, list)):
+        return tuple(_strides_of(x) for x in r)
+    return tuple(r.stride())
+
+
+def _values_of(r):
+    if isinstance(r, (tuple, list)):
+        return [_values_of(x) for x in r]
+    return r.detach().cpu().numpy() if isinstance(r, TH.Tensor) else np.asarray(r.detach().cpu()._value())
+
+
+def _same_layout(fn, layout):
+    res = []
+    for lib in (TL, TH):
+        try:
+            res.append((_strides_of(fn(lib, _make(lib, layout))), fn(lib, _make(lib, layout))))
+        except Exception as e:      # noqa: BLE001 - the same mistake must fail the same way
+            res.append((type(e).__name__, None))
+    (sa, ra), (sb, rb) = res
+    assert sa == sb, f"{layout}: {sa} != {sb}"
+    if rb is not None:
+        for a, b in zip(np.atleast_1d(np.asarray(_values_of(ra), dtype=object)).ravel(),
+                        np.atleast_1d(np.asarray(_values_of(rb), dtype=object)).ravel()):
+            np.testing.assert_allclose(np.asarray(a, dtype=np.complex128), np.asarray(b, dtype=np.complex128),
+                                       rtol=1e-5, atol=1e-5)
+
+
+LIKE_OPS = {
+    "flip": lambda lib, x: x.flip(-1), "flip0": lambda lib, x: lib.flip(x, [0]), "fliplr": lambda lib, x: x.fliplr(),
+    "flipud": lambda lib, x: x.flipud(), "sort": lambda lib, x: tuple(x.sort(-1)),
+    "sort0_desc": lambda lib, x: tuple(lib.sort(x, dim=0, descending=True, stable=True)),
+    "argsort": lambda lib, x: x.argsort(-1), "msort": lambda lib, x: lib.msort(x),
+    "diff": lambda lib, x: x.diff(dim=-1), "diff0": lambda lib, x: x.diff(dim=0), "diff_n2": lambda lib, x: x.diff(n=2),
+    "diff_n0": lambda lib, x: x.diff(n=0), "diff_prepend": lambda lib, x: x.diff(dim=0, prepend=x[:1]),
+    "index_fill": lambda lib, x: x.index_fill(-1, lib.tensor([0]), 1.0),
+    "put": lambda lib, x: x.put(lib.tensor([0, 2]), lib.tensor([1.0, 5.0])),
+    "index_put": lambda lib, x: x.index_put((lib.tensor([0]),), lib.tensor(1.0)),
+    "roll": lambda lib, x: x.roll(1, -1), "roll_dims": lambda lib, x: x.roll((1, 2), (0, -1)),
+    "roll_flat": lambda lib, x: x.roll(1), "polar": lambda lib, x: lib.polar(x, x), "complex": lambda lib, x: lib.complex(x, x),
+    "conj_physical": lambda lib, x: (x * 1j).conj_physical(), "nonzero": lambda lib, x: (x > 2.5).nonzero(),
+    "argwhere": lambda lib, x: lib.argwhere(x > 2.5),
+}
+LIKE_LAYOUTS = ["contig", "t2d", "t3d", "perm3d", "channels_last", "cl_permuted", "cl3d", "cl_sliced", "expanded",
+                "expanded_lead", "sliced", "sliced_t", "narrow_t", "unsq_t", "scalar"]
+
+
+@pytest.mark.parametrize("layout", LIKE_LAYOUTS)
+@pytest.mark.parametrize("op", sorted(LIKE_OPS))
+def test_input_layout_ops(op, layout):
+    _same_layout(LIKE_OPS[op], layout)
+
+
+@pytest.mark.parametrize("op", ["add", "exp", "nonzero", "sort"])
+@pytest.mark.parametrize("layout", ["t2d", "t3d", "channels_last"])
+def test_resized_out_takes_result_strides(op, layout):
+    """An out= tensor that is resized (empty, or of the wrong shape) gets the strides a fresh result has."""
+    def fn(lib, x):
+        if op == "sort":
+            o = (lib.empty(0), lib.empty(0, dtype=lib.long))
+            lib.sort(x, -1, out=o)
+            return o
+        o = lib.empty(0, dtype=lib.long if op == "nonzero" else lib.float32)
+        if op == "add":
+            lib.add(x, 1, out=o)
+        else:
+            getattr(lib, op)(x, out=o)
+        return o
+    _same_layout(fn, layout)
+
+
+@pytest.mark.parametrize("shape,order", [((4, 1), "T"), ((1, 4), "T"), ((2, 1, 3), "C"), ((3, 4), "T"),
+                                         ((3, 1, 4), "F"), ((2, 3), "slice")])
+def test_tensor_from_ndarray_keeps_numpy_strides(shape, order):
+    """torch.tensor(ndarray) copies in preserve_format: NumPy's strides, even of size-1 dimensions, are kept when
+    dense (np.ascontiguousarray of a transpose leaves a size-1 dimension's stride as it was)."""
+    a = np.arange(float(np.prod(shape))).reshape(shape)
+    a = {"T": lambda: np.ascontiguousarray(a.T), "C": lambda: a, "F": lambda: np.asfortranarray(a),
+         "slice": lambda: np.repeat(a, 2, axis=-1)[:, ::2]}[order]()
+    ta, tb = TL.tensor(a), TH.tensor(a)
+    assert ta.stride() == tb.stride()
+    np.testing.assert_array_equal(ta.numpy(), tb.numpy())
+    assert (ta.transpose(0, -1) + 1).stride() == (tb.transpose(0, -1) + 1).stride()
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_on_expanded_writes_through(accumulate):
+    """index_put_ / advanced-index assignment into an expanded tensor writes each indexed element at its memory
+    address (the base sees it; accumulate adds once per element), with PyTorch's deprecation warning."""
+    out = []
+    for lib in (TL, TH):
+        b = lib.zeros(1, 4)
+        x = b.expand(3, 4)
+        with pytest.warns(UserWarning, match="Use of index_put_ on expanded tensors is deprecated"):
+            x.index_put_((lib.tensor([0, 2]), lib.tensor([1, 3])), lib.tensor([5.0, 6.0]), accumulate=accumulate)
+        c = lib.zeros(4)
+        y = c.expand(3, 4)
+        with pytest.warns(UserWarning):
+            y.index_put_((lib.tensor([0, 2]),), lib.tensor([1.0, 2.0, 3.0, 4.0]), accumulate=accumulate)
+        d = lib.zeros(2, 1, 3)
+        with pytest.warns(UserWarning):
+            d.expand(2, 4, 3)[lib.tensor([0, 1]), lib.tensor([1, 2])] = lib.tensor([[1.0, 2, 3], [4, 5, 6]])
+        out.append((b.tolist(), x.tolist(), x.stride(), c.tolist(), d.tolist()))
+    assert out[0] == out[1]

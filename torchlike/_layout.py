@@ -85,12 +85,12 @@ def is_non_overlapping_and_dense(size, stride):
     return True
 
 
-def _strides_like_channels_last(size, stride):
-    """c10's is_channels_last_strides_2d (what suggest_memory_format looks at), 4-d only."""
-    if len(size) != 4 or stride[1] == 0:
+def _strides_like_channels_last(size, stride, order=(1, 3, 2, 0)):
+    """c10's is_channels_last_strides_2d / _3d (what suggest_memory_format looks at)."""
+    if len(size) != len(order) or stride[1] == 0:
         return False
     mn = 0
-    for d in (1, 3, 2, 0):
+    for d in order:
         if size[d] == 0:
             return False
         if stride[d] < mn:
@@ -104,6 +104,8 @@ def _strides_like_channels_last(size, stride):
 
 
 def suggest_memory_format(size, stride):
+    if len(size) == 5 and _strides_like_channels_last(size, stride, (1, 4, 3, 2, 0)):
+        return channels_last_3d
     return channels_last if _strides_like_channels_last(size, stride) else contiguous_format
 
 

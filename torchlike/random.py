@@ -285,8 +285,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 # --- in-place Tensor samplers ----------------------------------------------------------------------------------
 
 def _fill(self, vals):
-    from ._ops.dispatch import check_leaf_inplace
+    from ._ops.dispatch import check_leaf_inplace, assert_no_internal_overlap
     check_leaf_inplace(self)
+    assert_no_internal_overlap(self)        # torch refuses to sample into an expanded tensor
     if self.dtype is D.bfloat16:
         arr = jnp.asarray(vals, jnp.float32).astype(D.bfloat16.np)
     else:

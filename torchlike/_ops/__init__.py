@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import _autocast, _torch_function
 from .._tensor import Tensor
 from . import creation, dispatch, views, complex_views  # noqa: F401
+from . import out_checks
 from ._registry import OPS
 from . import pointwise, reduction, sorting, linalg, indexing, joining, linalg_ops, contractions, spectral, index_ops  # noqa: F401  (fill the table)
 from . import nn_conv, nn_pool, nn_norm, nn_misc, nn_activation, nn_loss, nn_rnn  # noqa: F401
@@ -29,13 +30,15 @@ def _make_function(op):
                     and isinstance(out, Tensor):
                 kwargs = dict(kwargs, dtype=out.dtype)     # torch's sum/prod out= overloads compute in out's dtype
             try:
-                with dispatch.cast_checked_first(out):
+                with dispatch.cast_checked_first(out, op, args, kwargs):
                     r = dispatch.call(op, args, kwargs) if out is None or not _autocast.ACTIVE else \
                         _autocast.call_exact(dispatch.call, op, args, kwargs)     # out=: no autocast (as torch)
             except TypeError:
                 return _foreign(fn, args, kwargs)
             if out is None:
                 return r
+            if op.out_check is not None:        # torch's per-op dtype rules for out= (see out_checks)
+                out_checks.run(op, (r[0] if isinstance(r, tuple) else r).dtype, out, args, kwargs)
             return dispatch.write_out_named(out, r, op.name, exact=op.inplace_exact)
     else:
         def fn(*args, **kwargs):
@@ -99,6 +102,7 @@ def _make_inplace(op):
 def install():
     from . import layout_ops
     layout_ops.mark(OPS)
+    out_checks.mark(OPS)
     for op in OPS.values():
         if op.function:
             f = _make_function(op)

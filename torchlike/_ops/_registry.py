@@ -46,6 +46,7 @@ class Op:
     """One entry of the op table."""
 
     layout = None       # how the result's strides follow the inputs' layout (set by layout_ops.mark)
+    out_check = None    # torch's dtype rule for an out= tensor (set by out_checks.mark)
 
     def __init__(self, name, fn, *, tensors=("input",), cast=None, dtype="promote", grad=None,
                  method=True, function=True, inplace=False, out=False, differentiable=True,

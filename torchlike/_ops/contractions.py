@@ -441,10 +441,25 @@ def _fmt_ord(o):
 
 def _vector_norm_check(x, ord=2, dim=None, keepdim=False, dtype=None):
     float_check("linalg.vector_norm", x, low="ok")
+    if dtype is not None:
+        _norm_dtype_check("linalg.vector_norm", x.dtype, D.to_dtype(dtype))
     axes = _axes(dim, x.dim())
     if (ord < 0 or ord == INF) and (x.numel() == 0 and (x.dim() == 0 or any(x._size[a] == 0 for a in axes))):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {_fmt_ord(ord)} norm on an empty tensor because "
                            "the operation does not have an identity")
+
+
+def _norm_dtype_check(name, src, dtype):
+    """torch's rules for a norm's dtype=: floating or complex, of the input's kind, and no narrowing cast."""
+    if dtype._category <= 1:
+        raise RuntimeError(f"{name}: dtype should be floating point or complex, but got {scalar_name(dtype)}")
+    if src._category == 3 and dtype._category != 3:
+        raise RuntimeError(f"{name}: dtype should be complex for complex inputs, but got {scalar_name(dtype)}")
+    if src._category != 3 and dtype._category == 3:
+        raise RuntimeError(f"{name}: dtype should be real for real inputs, but got {scalar_name(dtype)}")
+    if D.promote_types(src, dtype) is not dtype:
+        raise RuntimeError(f"{name}: the dtype of the input ({scalar_name(src)}) should be convertible without "
+                           f"narrowing to the specified dtype ({scalar_name(dtype)})")
 
 
 @register("linalg_vector_norm", tensors=("x",),

@@ -14,6 +14,7 @@ from .. import _device, _dtype as D, _layout
 from .._size import Size
 from .._storage import Storage, device_copy
 from .._tensor import Tensor, from_array
+from . import scalar_fit
 
 
 def _size_args(size, kw=None, name="empty"):
@@ -74,28 +75,39 @@ def like_layout(input, t, memory_format):
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    dt, dev = _resolve(dtype, device, D.scalar_dtype(fill_value) if dtype is None else None)
+    if dtype is None and isinstance(out, Tensor):
+        dt, dev = _resolve(out._dtype, device)            # torch fills out in its own dtype
+    else:
+        dt, dev = _resolve(dtype, device, D.scalar_dtype(fill_value) if dtype is None else None)
+    scalar_fit.check(dt, fill_value)
     shape = _size_args((size,))
     arr = _factory("full", shape, dt.np, dev, None)(fill_value)
-    return _out(out, _finish(arr, dt, dev, requires_grad))
+    return _out(out, _finish(arr, dt, dev, requires_grad), dtype)
 
 
-def _out(out, t):
+def _out(out, t, dtype=None):
+    """Write a factory's result into `out=`: an explicit dtype= must be out's (torch's argument parser check)."""
     if out is None:
         return t
+    if dtype is not None and isinstance(out, Tensor) and D.to_dtype(dtype) is not out._dtype:
+        from .dispatch import scalar_name
+        raise RuntimeError(f"dtype {scalar_name(D.to_dtype(dtype))} does not match dtype of out parameter "
+                           f"({scalar_name(out._dtype)})")
     from .dispatch import write_out
     return write_out(out, t)
 
 
 def zeros(*args, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size=None):
     D.dtype_arg(dtype, "zeros")
-    return full(_size_args(args, size, name="zeros"), 0, out=out, dtype=dtype or D.get_default_dtype(), device=device,
+    return full(_size_args(args, size, name="zeros"), 0, out=out, device=device,
+                dtype=dtype or (None if isinstance(out, Tensor) else D.get_default_dtype()),
                 requires_grad=requires_grad)
 
 
 def ones(*args, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, size=None):
     D.dtype_arg(dtype, "ones")
-    return full(_size_args(args, size, name="ones"), 1, out=out, dtype=dtype or D.get_default_dtype(), device=device,
+    return full(_size_args(args, size, name="ones"), 1, out=out, device=device,
+                dtype=dtype or (None if isinstance(out, Tensor) else D.get_default_dtype()),
                 requires_grad=requires_grad)
 
 
@@ -159,7 +171,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, pin_memory
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     m = n if m is None else m
     dt, dev = _resolve(dtype, device)
-    return _out(out, _finish(_factory("eye", (n, m), dt.np, dev, None)(), dt, dev, requires_grad))
+    return _out(out, _finish(_factory("eye", (n, m), dt.np, dev, None)(), dt, dev, requires_grad), dtype)
 
 
 def _num(v):
@@ -176,7 +188,10 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if not (math.isfinite(start) and math.isfinite(end)):
         raise RuntimeError(f"unsupported range: {start:g} -> {end:g}")
     is_float = any(isinstance(v, float) for v in (start, end, step))
-    dt, dev = _resolve(dtype, device, D.get_default_dtype() if is_float else D.int64, "arange")
+    dt, dev = _resolve(dtype if dtype is not None or not isinstance(out, Tensor) else out._dtype, device,
+                       D.get_default_dtype() if is_float else D.int64, "arange")      # out=: computed in its dtype
+    if dt is D.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = int(math.ceil((end - start) / step))
@@ -185,7 +200,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         arr = jax.device_put(arr, _device.jax_device(dev))
     else:
         arr = _factory("arange", (n,), dt.np, dev, (start, step))()
-    return _out(out, _finish(arr, dt, dev, requires_grad))
+    return _out(out, _finish(arr, dt, dev, requires_grad), dtype)
 
 
 def range_(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None, layout=None):
@@ -205,7 +220,9 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     start, end = _num(start), _num(end)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    dt, dev = _resolve(dtype, device)
+    dt, dev = _resolve(dtype if dtype is not None or not isinstance(out, Tensor) else out._dtype, device)
+    if dt is D.bool_:
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     # torch computes the first half from start and the second half from end (symmetric rounding)
     n = int(steps)
     if n == 1:
@@ -219,7 +236,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         vals = np.trunc(vals)
     arr = jax.device_put(vals.astype(dt.np if dt is not D.float32 else np.float32), _device.jax_device(dev)) \
         if dt is not D.float32 else _linspace_f32(start, end, n, dev)
-    return _out(out, _finish(arr, dt, dev, requires_grad))
+    return _out(out, _finish(arr, dt, dev, requires_grad), dtype)
 
 
 def _linspace_f32(start, end, n, dev):
@@ -240,7 +257,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     dt, dev = _resolve(dtype, device)
     lin = linspace(start, end, steps, dtype=D.float64)._value()
     arr = jnp.power(base, lin).astype(dt.np)
-    return _out(out, _finish(jax.device_put(arr, _device.jax_device(dev)), dt, dev, requires_grad))
+    return _out(out, _finish(jax.device_put(arr, _device.jax_device(dev)), dt, dev, requires_grad), dtype)
 
 
 # --- from Python data / NumPy --------------------------------------------------------------------------
@@ -326,10 +343,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             nd = np.trunc(nd)
         arr = device_copy(nd, dev, dt.np)      # owns its values: `nd` may be the caller's array
     t = _finish(arr, dt, dev, requires_grad)
-    if isinstance(nd, np.ndarray) and nd.ndim > 1 and (nd.size == 0 or not nd.flags.c_contiguous):
+    strides = tuple(x // nd.itemsize for x in nd.strides) if isinstance(nd, np.ndarray) else None
+    if strides is not None and nd.ndim > 1 and (nd.size == 0 or strides != t._stride):
         # as PyTorch (from_numpy, then a copy in preserve_format): a dense permuted layout (a transpose, Fortran
-        # order) or an empty array's strides are kept; anything else comes out contiguous
-        strides = tuple(x // nd.itemsize for x in nd.strides)
+        # order, even a size-1 dimension's stride NumPy left as it was) or an empty array's strides are kept;
+        # anything else comes out contiguous
         t = _layout.restride(t, strides if nd.size == 0 else _layout.preserve_strides(t._size, strides))
     return t
 

@@ -385,21 +385,39 @@ class cast_checked_first:
     """Around a call writing into `target` (in-place, out=): torch checks that the result type casts to the target
     before it finds the kernel missing, so a dtype rejection becomes the cast error when the cast fails."""
 
-    __slots__ = ("target",)
+    __slots__ = ("target", "op", "args", "kwargs")
 
-    def __init__(self, target):
-        self.target = target
+    def __init__(self, target, op=None, args=(), kwargs=None):
+        self.target, self.op, self.args, self.kwargs = target, op, args, kwargs
 
     def __enter__(self):
         return self
 
     def __exit__(self, et, e, tb):
         d = getattr(e, "result_dtype", None) if et is NotImplementedError else None
+        if d is None and et is NotImplementedError and self.op is not None and self.target is not None:
+            d = _result_dtype(self.op, self.args, self.kwargs)      # raised by the op's check function
+        if d is not None and self.op is not None and self.target is not None:     # the op's own out= dtype rule
+            from . import out_checks
+            out_checks.run(self.op, d, self.target, self.args, self.kwargs or {}, failed=True)
         targets = self.target if isinstance(self.target, (tuple, list)) else (self.target,)
         if d is not None and targets and isinstance(targets[0], Tensor) and not can_cast(d, targets[0]._dtype):
             raise RuntimeError(f"result type {scalar_name(d)} can't be cast to the desired output type "
                                f"{scalar_name(targets[0]._dtype)}") from None
         return False
+
+
+def _result_dtype(op, args, kwargs):
+    """The dtype `op` would return for these arguments (its dtype rule), or None when it cannot be told."""
+    try:
+        vals = op.bind(args, kwargs or {})
+        vals = [as_tensor_arg(v) if i in op.tensor_idx and not isinstance(v, (Tensor, tuple, list)) and v is not None
+                else v for i, v in enumerate(vals)]
+        cast, outd = op.dtype_rule(op, vals)
+    except Exception:  # noqa: BLE001 - only an error message depends on it
+        return None
+    d = outd[0] if outd else cast
+    return d if isinstance(d, D.dtype) else None
 
 
 def write_out(out, result):
@@ -427,8 +445,10 @@ def write_out(out, result):
                           "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
                           "t.resize_(0).", UserWarning, stacklevel=3)
         fresh = from_array(result._value().astype(out._dtype.np), out._dtype, out.device)
+        if not result._contig:          # a resized out= takes the strides the fresh result has (TensorIterator)
+            layout_ops.follow(fresh, result)
         out._storage, out._size, out._stride, out._offset = fresh._storage, fresh._size, fresh._stride, 0
-        out._contig, out._cache, out._base = True, None, None
+        out._contig, out._cache, out._base = fresh._contig, fresh._cache, None
         return out
     out._assign(result._value())
     return out

@@ -8,6 +8,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from ._registry import register
 from .dispatch import scalar_name
+from . import scalar_fit
 
 
 def _index_values(index):
@@ -48,6 +49,7 @@ def _index_add_check(input, dim, index, source, alpha=1):
         raise RuntimeError(f"index_add_(): Number of indices ({index.numel()}) should be equal to source.size(dim): "
                            f"({n}), for dim: {d}")
     check_bounds(index, _dim_size(input, d), d, RuntimeError)
+    scalar_fit.check(input.dtype, alpha)        # alpha is converted to input's dtype
 
 
 def _scatter_along(input, dim, index, values, how):

@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _dtype as D
+from .. import _dtype as D, _layout
 from .._tensor import Tensor, _wrap_dim, as_tensor_arg
 from . import views
 from ._registry import register
@@ -264,7 +264,37 @@ def _setitem_functional(self, out, adv, idx, value):
 def _put_advanced(out, adv, value, accumulate):
     value = _check_value_shape(value, _result_shape(out, adv))
     arrays, items = _adv_args(out, adv)
+    if any(s == 0 and n > 1 for s, n in zip(out._stride, out._size)) and not out._requires_grad and \
+            not (isinstance(value, Tensor) and value._requires_grad):
+        return _put_expanded(out, arrays, items, value, accumulate)
     commit_inplace(out, call("_index_put", (out, arrays, value, items, accumulate), {}))
+
+
+def _put_expanded(out, arrays, items, value, accumulate):
+    """index_put_ into an expanded (self-overlapping) tensor: as PyTorch (with its deprecation warning), each indexed
+    element is written (or added) at its memory address, so the base sees every write."""
+    import warnings
+    warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before performing "
+                  "this operation. This also applies to advanced indexing e.g. tensor[indices] = tensor",
+                  UserWarning, stacklevel=4)
+    addr = np.full(out._size, out._offset, np.int64)
+    for d, (n, st) in enumerate(zip(out._size, out._stride)):
+        addr = addr + (np.arange(n) * st).reshape((n,) + (1,) * (out.dim() - d - 1))
+    picked = addr[_build_index(items, [np.asarray(a._value()) for a in arrays])]
+    vals = value._value() if isinstance(value, Tensor) else jnp.asarray(value)
+    vals = jnp.broadcast_to(vals.astype(out._dtype.np), picked.shape).reshape(-1)
+    sel = picked.reshape(-1)
+    st = out._storage
+    if st._np is not None:
+        flat = st._np.reshape(-1)
+        if accumulate:
+            np.add.at(flat, sel, np.asarray(vals))
+        else:
+            flat[sel] = np.asarray(vals)
+    else:
+        flat = st._data.reshape(-1)
+        st._data = (flat.at[sel].add(vals) if accumulate else flat.at[sel].set(vals)).reshape(st._data.shape)
+    st.version += 1
 
 
 # --- copy_ / fill_ / zero_ / masked_fill ------------------------------------------------------------------
@@ -361,7 +391,8 @@ def nonzero(input, *, out=None, as_tuple=False):
             return (from_array(jnp.asarray(nz[0].astype(np.int64)), D.int64, input.device),)
         return tuple(from_array(jnp.asarray(x.astype(np.int64)), D.int64, input.device) for x in nz)
     res = np.stack(nz, axis=1).astype(np.int64) if a.ndim else np.zeros((int(a.reshape(()) != 0), 0), np.int64)
-    r = from_array(jnp.asarray(res), D.int64, input.device)
+    # torch fills an (ndim, n) tensor and returns its transpose: strides (1, n)
+    r = _layout.restride(from_array(jnp.asarray(res), D.int64, input.device), (1, res.shape[0]))
     if out is not None:
         from .dispatch import write_out
         return write_out(out, r)

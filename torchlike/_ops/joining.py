@@ -86,17 +86,49 @@ def _stack(tensors, dim=0):
     return jnp.stack(tensors, axis=dim % (tensors[0].ndim + 1))
 
 
-@register("hstack", tensors=("tensors*",), dtype=_cat_rule, out=True, method=False)
+class _Sized:
+    """A tensor's shape after atleast_Nd, for _cat_check."""
+    __slots__ = ("_size",)
+
+    def __init__(self, size):
+        self._size = size
+
+    def dim(self):
+        return len(self._size)
+
+
+def _atleast_size(size, n):
+    if n == 3 and len(size) == 2:
+        return size + (1,)
+    if n == 3 and len(size) == 1:
+        return (1,) + size + (1,)
+    return (1,) * max(n - len(size), 0) + size
+
+
+def _stacking_check(name, n):
+    """hstack/vstack/dstack: cat of atleast_{n}d inputs, so torch's cat errors (never JAX's TypeError)."""
+    def check(tensors):
+        _tensor_list(tensors, name)
+        if len(tensors) == 0:
+            return
+        sized = [_Sized(_atleast_size(t._size, n)) for t in tensors]
+        dim = {1: 0 if sized[0].dim() == 1 else 1, 2: 0, 3: 2}[n]
+        _cat_check(sized, dim)
+    return check
+
+
+@register("hstack", tensors=("tensors*",), dtype=_cat_rule, out=True, method=False, check=_stacking_check("hstack", 1))
 def _hstack(tensors):
     return jnp.hstack(tensors)
 
 
-@register("vstack", tensors=("tensors*",), dtype=_cat_rule, out=True, method=False, aliases=("row_stack",))
+@register("vstack", tensors=("tensors*",), dtype=_cat_rule, out=True, method=False, aliases=("row_stack",),
+          check=_stacking_check("vstack", 2))
 def _vstack(tensors):
     return jnp.vstack(tensors)
 
 
-@register("dstack", tensors=("tensors*",), dtype=_cat_rule, out=True, method=False)
+@register("dstack", tensors=("tensors*",), dtype=_cat_rule, out=True, method=False, check=_stacking_check("dstack", 3))
 def _dstack(tensors):
     return jnp.dstack(tensors)
 
@@ -147,6 +179,8 @@ def _roll_check(input, shifts, dims=()):
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
     for d in dims:
+        if input.dim() == 0:
+            raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
         _wrap_dim(d, input.dim())
 
 

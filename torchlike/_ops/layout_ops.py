@@ -15,7 +15,7 @@ log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh cosh tanh asinh acos
 lgamma digamma i0 sinc reciprocal deg2rad rad2deg logit floor ceil trunc frac fix round abs neg sign sgn square
 signbit relu isnan isinf isfinite isposinf isneginf isreal heaviside gcd lcm angle
 hardtanh leaky_relu elu selu celu gelu silu mish hardsigmoid hardswish softplus softshrink hardshrink threshold prelu
-logaddexp logaddexp2 ldexp frexp nextafter polygamma
+logaddexp logaddexp2 ldexp frexp nextafter polygamma complex polar conj_physical
 special_airy_ai special_bessel_j0 special_bessel_j1 special_bessel_y0 special_bessel_y1 special_modified_bessel_i0
 special_modified_bessel_i1 special_modified_bessel_k0 special_modified_bessel_k1 special_scaled_modified_bessel_k0
 special_scaled_modified_bessel_k1 special_spherical_bessel_j0 special_entr special_erfcx special_i0e special_i1
@@ -24,6 +24,9 @@ mse_loss smooth_l1_loss huber_loss binary_cross_entropy soft_margin_loss
 """.split())
 _REVERSED = {"rsub"}                  # rsub(a, b) is sub(b, a): b's layout decides ties
 _COPIES = {"clone", "_to_copy", "nan_to_num"}       # empty_like(input, memory_format) then a copy / kernel
+# results allocated empty_like(input) (preserve_format), or a clone of the input written into
+_LIKE = {"flip", "fliplr", "flipud", "sort", "argsort", "msort", "index_fill", "put"}
+_CAT = {"roll"}                 # built by cat of slices: the input's suggested memory format (channels-last) survives
 # ops whose Python-number arguments become 0-d operands of the TensorIterator (wrapped scalars); others (clamp,
 # pow, lerp ...) take them as kernel constants
 _WRAPPED_SCALARS = set("""add sub mul div floor_divide remainder fmod copysign xlogy eq ne lt le gt ge rsub where
@@ -38,6 +41,12 @@ def mark(ops):
             op.layout = "rev"
         elif name in _COPIES:
             op.layout = "copy"
+        elif name in _LIKE:
+            op.layout = "like"
+        elif name in _CAT:
+            op.layout = "cat"
+        elif name == "diff":
+            op.layout = "diff"
 
 
 def relayout(op, vals, tensors, out):
@@ -51,6 +60,15 @@ def relayout(op, vals, tensors, out):
         if fmt is None and src._stride == first._stride:
             return out
         stride = _layout.preserve_strides(src._size, src._stride, fmt)
+    elif op.layout == "like":
+        stride = _layout.preserve_strides(tensors[0]._size, tensors[0]._stride)
+    elif op.layout == "cat":
+        if vals[op.index["dims"]] in (None, (), []):
+            return out                  # flattened, rolled, viewed back: contiguous
+        stride = _layout.format_strides(first._size, _layout.suggest_memory_format(first._size, tensors[0]._stride))
+    elif op.layout == "diff":
+        stride = _diff_strides(op, vals, tensors) if vals[op.index["n"]] else \
+            _layout.preserve_strides(tensors[0]._size, tensors[0]._stride)          # n=0: a clone
     else:
         shape = first._size
         operands = tuple((t._size, t._stride) for t in (reversed(tensors) if op.layout == "rev" else tensors))
@@ -63,3 +81,33 @@ def relayout(op, vals, tensors, out):
         if isinstance(o, Tensor) and o._size == first._size:
             _layout.restride(o, stride)
     return out
+
+
+def follow(fresh, result):
+    """Give the fresh contiguous tensor `fresh` (result's values) result's strides when they are dense."""
+    if _layout.is_non_overlapping_and_dense(result._size, result._stride):
+        _layout.restride(fresh, result._stride)
+    return fresh
+
+
+def _diff_strides(op, vals, tensors):
+    """torch.diff: cat(prepend, input, append) when given, then n rounds of narrow(1..) - narrow(..-1): each an
+    elementwise result of two views with the strides of the previous result."""
+    x = vals[0]
+    n, dim = vals[op.index["n"]], vals[op.index["dim"]] % max(x.dim(), 1)
+    size = list(x._size)
+    extra = [t for t in tensors[1:] if t is not None]
+    if extra:
+        for t in extra:
+            size[dim] += t._size[dim] if t.dim() else 1
+        fmt = {_layout.suggest_memory_format(t._size, t._stride) for t in tensors}
+        stride = _layout.format_strides(tuple(size), fmt.pop() if len(fmt) == 1 else None)
+    else:
+        stride = x._stride
+    for _ in range(n):
+        if size[dim] == 0:
+            break
+        size[dim] -= 1
+        shape = tuple(size)
+        stride = _layout.elementwise_strides(shape, ((shape, tuple(stride)), (shape, tuple(stride))))
+    return stride

@@ -464,11 +464,13 @@ def _scan_check(input, dim, dtype=None):
     _wrap_dim(dim, input.dim())
 
 
-@reduction_op("cumsum", dtype=_scan_rule, inplace=True, out=True, check=_scan_check)
+@reduction_op("cumsum", dtype=_scan_rule, inplace=True, out=True, check=_scan_check,
+              inplace_reject=not_for("b", "cumsum_out_cpu"))      # x.cumsum_() computes in x's dtype
 def _cumsum(input, dim, *, dtype=None):
     return jnp.cumsum(input, axis=dim % input.ndim) if input.ndim else input
 
 
-@reduction_op("cumprod", dtype=_scan_rule, inplace=True, out=True, check=_scan_check)
+@reduction_op("cumprod", dtype=_scan_rule, inplace=True, out=True, check=_scan_check,
+              inplace_reject=not_for("b", "cumprod_out_cpu"))      # x.cumprod_() computes in x's dtype
 def _cumprod(input, dim, *, dtype=None):
     return jnp.cumprod(input, axis=dim % input.ndim) if input.ndim else input
