@@ -104,12 +104,13 @@ for _dunder, _name in (("eq", "eq"), ("ne", "ne"), ("lt", "lt"), ("le", "le"), (
     setattr(Tensor, f"__{_dunder}__", _binary(_name, dunder=f"__{_dunder}__"))
 
 Tensor.__neg__ = _unary("neg", "__neg__")
-_pos_tf = _unary("positive", "__pos__")
-
-
 def __pos__(self):
-    """+x is x (torch.positive returns its input)."""
-    return _pos_tf(self) if _ON[0] else views.positive(self)
+    """+x is x (torch.positive returns its input), also when __torch_function__ is active and nothing handles it."""
+    if _ON[0]:
+        r = _torch_function.handle(_tf_func("__pos__", __pos__), (self,), None)
+        if r is not _NOT_HANDLED:
+            return r
+    return views.positive(self)
 
 
 __pos__._tf_aware = True

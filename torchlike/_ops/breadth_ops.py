@@ -6,9 +6,12 @@ view functions): windows are factories, `*_copy` is the view followed by a copy.
 """
 from __future__ import annotations
 
+import functools
 import math
 
+import jax
 import jax.numpy as jnp
+import jax.scipy.linalg as jsl
 import jax.scipy.special as jss
 import numpy as np
 
@@ -149,11 +152,34 @@ def _cholesky_inverse_check(input, upper):
           reject=not_for("bi", "cholesky_inverse_out_cpu"))
 def cholesky_inverse(input, upper=False):
     """(L L^H)^-1 from its Cholesky factor L (or U^H U from U when upper=True)."""
-    u = input if upper else jnp.conj(jnp.swapaxes(input, -1, -2))
+    return _cholesky_inverse(input, upper)
+
+
+def _mh(x):
+    return jnp.conj(jnp.swapaxes(x, -1, -2))
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(1,))
+def _cholesky_inverse(input, upper):
+    u = input if upper else _mh(input)
     eye = jnp.broadcast_to(jnp.eye(input.shape[-1], dtype=input.dtype), input.shape)
-    import jax.scipy.linalg as jsl
-    uinv = jsl.solve_triangular(u, eye, lower=False)        # U^-1 with A = U^H U
-    return uinv @ jnp.conj(jnp.swapaxes(uinv, -1, -2))
+    uinv = jsl.solve_triangular(u, eye, lower=False)        # U^-1 with A = U^H U (reads one triangle only)
+    return uinv @ _mh(uinv)
+
+
+def _cholesky_inverse_fwd(input, upper):
+    inv = _cholesky_inverse(input, upper)
+    return inv, (input, inv)
+
+
+def _cholesky_inverse_bwd(upper, res, grad):
+    """PyTorch's formula (cholesky_inverse_backward): a full matrix, the factor taken as given."""
+    L, inv = res
+    common = inv @ (grad + _mh(grad)) @ inv
+    return (-(L @ common) if upper else -(common @ L),)
+
+
+_cholesky_inverse.defvjp(_cholesky_inverse_fwd, _cholesky_inverse_bwd)
 
 
 # --- index helpers ---------------------------------------------------------------------------------------------

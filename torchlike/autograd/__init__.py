@@ -89,10 +89,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    from .._tensor import from_array
-    outputs = _seq(outputs)
-    single = not isinstance(inputs, (list, tuple))
-    inputs = _seq(inputs)
+    from .._tensor import Tensor, from_array
+    single = isinstance(inputs, Tensor)
+    # as PyTorch: a tensor, or an iterable of them ('int' object is not iterable otherwise)
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if single else list(inputs)
+    if not all(isinstance(t, Tensor) for t in outputs):
+        raise AssertionError("Expected output to be a torch.Tensor")
     grads = _seq(grad_outputs) or [None] * len(outputs)
     for t in outputs:
         if not t._requires_grad:

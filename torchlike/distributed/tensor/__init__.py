@@ -18,6 +18,10 @@ def _mesh(device_mesh):
 class DTensor(Tensor):
     """A tensor distributed over a DeviceMesh."""
 
+    # as PyTorch's DTensor (which works below __torch_function__): defining the class does not switch the
+    # protocol on for every op of the process
+    from ..._torch_function import _disabled_torch_function_impl as __torch_function__
+
     @classmethod
     def from_local(cls, local_tensor, device_mesh=None, placements=None, *, run_check=False, shape=None,
                    stride=None):
