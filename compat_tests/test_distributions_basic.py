@@ -27,6 +27,18 @@ def close(a, b):
     np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, equal_nan=True)
 
 
+
+@pytest.fixture(autouse=True)
+def _validation_on():
+    """Validation defaults to __debug__ in both libraries; a library imported earlier in the same process may have
+    switched it off (Distribution.set_default_validate_args is process-wide): compare with it on."""
+    saved = [lib.distributions.Distribution._validate_args for lib in (TL, TH)]
+    for lib in (TL, TH):
+        lib.distributions.Distribution.set_default_validate_args(True)
+    yield
+    for lib, v in zip((TL, TH), saved):
+        lib.distributions.Distribution.set_default_validate_args(v)
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_distribution_matches_torch(case):
     TL.manual_seed(3), TH.manual_seed(3)
