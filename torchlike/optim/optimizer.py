@@ -65,19 +65,7 @@ def register_optimizer_step_post_hook(hook):
     return handle
 
 
-def _typename(obj):
-    """torch.typename."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module = obj.__class__.__module__ or ""
-        qualname = obj.__class__.__qualname__
-    return qualname if module in {"", "builtins"} else f"{module}.{qualname}"
+from .._breadth import typename as _typename  # noqa: E402  (torch.typename)
 
 
 def _get_scalar_dtype(is_fused=None):

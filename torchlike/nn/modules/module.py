@@ -34,21 +34,7 @@ def _addindent(s_, num_spaces):
     return first + "\n" + "\n".join(s)
 
 
-def _typename(obj):
-    """torch.typename: 'torch.FloatTensor' for tensors, else the qualified class name."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module = obj.__class__.__module__
-        qualname = obj.__class__.__qualname__
-    if module in ("", "builtins"):
-        return qualname
-    return f"{module}.{qualname}"
+from ..._breadth import typename as _typename  # noqa: E402  (torch.typename)
 
 
 def _forward_unimplemented(self, *input):

@@ -28,12 +28,7 @@ def _reverse_repeat_tuple(t, n):
     return tuple(x for x in reversed(t) for _ in range(n))
 
 
-def _list_with_default(out_size, defaults):
-    if isinstance(out_size, int):
-        return out_size
-    if len(defaults) <= len(out_size):
-        raise ValueError(f"Input dimension should be at least {len(out_size) + 1}")
-    return [v if v is not None else d for v, d in zip(out_size, defaults[-len(out_size):])]
+from .._functional.layers import _list_with_default  # noqa: E402,F401  (torch.nn.modules.utils's name)
 
 
 def consume_prefix_in_state_dict_if_present(state_dict, prefix):
