@@ -44,10 +44,10 @@ def test_fuzzer_detects_a_disagreement(monkeypatch):
     assert fuzz.run_case(case)[0] == "missing-error"
 
 
-# The target is 99% (exception types included). Measured when this test was written: ~96-97% over 300-5000
-# cases, most of the rest being result strides of elementwise ops / nonzero / flips (the layout work in flight) and
-# the groups listed in the fuzz report; FLOOR guards against regressions until the target is met, then becomes 0.99.
-FLOOR = 0.95
+# The target is 99% (exception types included). Measured at the end of the 2026-12-07 session: 99.0% on this
+# 300-case seed, >= 99% on the 3000-case seed below, 98.5-99.1% on fresh seeds (1000-2000 cases); the groups left are
+# listed in that session's closing note. FLOOR guards the default tier against regressions.
+FLOOR = 0.98
 TARGET = 0.99
 
 
@@ -57,8 +57,6 @@ def test_fuzz_agreement():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="the 99% target needs the layout (strides) work and the groups in the fuzz report",
-                   strict=False)
 def test_fuzz_agreement_large():
     rate, details = _run(3000, 0)
     assert rate >= TARGET, f"agreement {rate:.2%}:\n{details}"
