@@ -376,3 +376,14 @@ def test_samplers_refuse_expanded_tensors(sampler):
     args = (0.5,) if sampler == "geometric_" else ()
     check(lambda lib: getattr(lib.ones(1).expand(3), sampler)(*args), message=True)
     check(lambda lib: getattr(lib.ones(3, 2)[:, 0], sampler)(*args).shape)     # strided but no overlap: fine
+
+
+@pytest.mark.parametrize("call", [lambda lib, o: lib.kthvalue(lib.arange(4.), 9, 0, out=o),
+                                  lambda lib, o: lib.mode(lib.arange(4.), out=o),
+                                  lambda lib, o: lib.cummax(lib.arange(4.), 0, out=o)])
+def test_named_tuple_ops_take_a_tuple_out_before_anything_else(call):
+    check(lambda lib: call(lib, lib.ones(())), message=True)
+
+
+def test_sort_with_a_tensor_out_is_a_type_error():       # (torch's message lists sort's overloads)
+    check(lambda lib: lib.sort(lib.arange(4.), out=lib.ones(())))

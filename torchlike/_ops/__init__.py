@@ -26,6 +26,9 @@ def _make_function(op):
                 r = _tf.handle(fn, args, kwargs if out is None else dict(kwargs, out=out))
                 if r is not _NOT_HANDLED:
                     return r
+            if out is not None and op.returns and not isinstance(out, (tuple, list)):
+                # torch's argument parser: a named-tuple op's out= is a tuple, checked before anything runs
+                raise TypeError(f"{op.name}(): argument 'out' must be tuple of Tensors, not {type(out).__name__}")
             if out is not None and op.dtype_from_out and kwargs.get("dtype") is None \
                     and isinstance(out, Tensor):
                 kwargs = dict(kwargs, dtype=out.dtype)     # torch's sum/prod out= overloads compute in out's dtype
